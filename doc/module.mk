@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# doc/module.mk -- man pages: markdown in doc/man/, roff in $(B)/doc/man/.
+#
+# Each function documented on another function's page gets a one-line
+# alias page (".so man3/<page>.3"), so that 'man pmemcrypt_write' works.
+
+MAN_SRC := $(wildcard doc/man/*.md)
+MAN_PAGES := $(patsubst doc/man/%.md,$(B)/doc/man/%,$(MAN_SRC))
+
+# <page>: the functions it documents besides its own name
+MAN3_ALIASES.pmemcrypt_pool_open := pmemcrypt_pool_create \
+	pmemcrypt_pool_close pmemcrypt_pool_base pmemcrypt_pool_size \
+	pmemcrypt_config_new pmemcrypt_config_delete \
+	pmemcrypt_config_set_cipher pmemcrypt_config_set_size \
+	pmemcrypt_config_set_kdf pmemcrypt_config_set_lanes \
+	pmemcrypt_config_set_progress
+MAN3_ALIASES.pmemcrypt_persist := pmemcrypt_read pmemcrypt_write \
+	pmemcrypt_pool_max_atomic
+MAN3_ALIASES.pmemcrypt_tx_begin := pmemcrypt_tx_add pmemcrypt_tx_commit \
+	pmemcrypt_tx_abort
+MAN3_ALIASES.pmemcrypt_key_from_raw := pmemcrypt_key_from_file \
+	pmemcrypt_key_from_fd pmemcrypt_key_from_passphrase \
+	pmemcrypt_key_from_keyring pmemcrypt_key_delete \
+	pmemcrypt_key_get_type
+MAN3_ALIASES.pmemcrypt_pool_add_key := pmemcrypt_pool_remove_key \
+	pmemcrypt_pool_change_key pmemcrypt_pool_find_slot
+MAN3_ALIASES.pmemcrypt_info_read := pmemcrypt_cipher_name \
+	pmemcrypt_key_type_name pmemcrypt_pool_check
+MAN3_ALIASES.pmemcrypt_errormsg := pmemcrypt_strerror
+
+MAN3_WITH_ALIASES := $(patsubst MAN3_ALIASES.%,%,$(filter MAN3_ALIASES.%,$(.VARIABLES)))
+MAN_ALIAS_PAGES := $(foreach p,$(MAN3_WITH_ALIASES), \
+	$(patsubst %,$(B)/doc/man/%.3,$(MAN3_ALIASES.$(p))))
+
+ALL += $(MAN_PAGES) $(MAN_ALIAS_PAGES)
+INSTALL_MAN += $(MAN_PAGES) $(MAN_ALIAS_PAGES)
+
+$(B)/doc/man/%: doc/man/%.md
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)command -v go-md2man >/dev/null || \
+		{ echo "error: go-md2man is missing (run 'make deps')" >&2; exit 1; }
+	$(Q)go-md2man -in $< -out $@
+
+# $(1): page, $(2): alias
+define man_alias
+$(B)/doc/man/$(2).3: $(B)/doc/man/$(1).3
+	$$(call msg,MAN,$$@)
+	$(Q)echo '.so man3/$(1).3' >$$@
+endef
+$(foreach p,$(MAN3_WITH_ALIASES),$(foreach a,$(MAN3_ALIASES.$(p)), \
+	$(eval $(call man_alias,$(p),$(a)))))

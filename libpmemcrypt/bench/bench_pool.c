@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* bench_pool.c -- libpmemcrypt against unencrypted libpmem2 and libpmemobj */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpmem2.h>
+#include <libpmemobj.h>
+
+#include "libpmemcrypt.h"
+
+#define U PMEMCRYPT_UNIT_SIZE
+#define DATA_SIZE (256ull << 20) /* (a) and (b) */
+#define OPEN_SIZE (1ull << 30)	 /* (c) */
+#define ROUNDS 5
+
+static const char *path;
+static uint8_t src[1 << 20] __attribute__((aligned(64)));
+static double seconds;
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static void die(const char *what, const char *msg)
+{
+	fprintf(stderr, "bench_pool: %s: %s\n", what, msg);
+	exit(1);
+}
+
+/* xorshift: reproducible offsets and sizes, same for both sides. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+/* (a) baseline: libpmem2 persisting copy of 4 KiB units, random units. */
+static double pmem2_copy(uint64_t ops)
+{
+	struct pmem2_config *cfg;
+	struct pmem2_source *s;
+	struct pmem2_map *map;
+	int fd = open(path, O_RDWR);
+	uint64_t seed = 1, units = DATA_SIZE / U;
+	pmem2_memcpy_fn cpy;
+	uint8_t *base;
+	double t;
+
+	if (fd < 0 || pmem2_config_new(&cfg) ||
+	    pmem2_config_set_required_store_granularity(
+		    cfg, PMEM2_GRANULARITY_CACHE_LINE) ||
+	    pmem2_source_from_fd(&s, fd) || pmem2_map_new(&map, cfg, s))
+		die("pmem2", pmem2_errormsg());
+	base = pmem2_map_get_address(map);
+	cpy = pmem2_get_memcpy_fn(map);
+	for (uint64_t i = 0; i < units; i++) /* fault the pages in */
+		base[i * U] = 0;
+	t = now();
+	for (uint64_t i = 0; i < ops; i++)
+		cpy(base + (rnd(&seed) % units) * U, src, U,
+		    PMEM2_F_MEM_NONTEMPORAL);
+	t = now() - t;
+	pmem2_map_delete(&map);
+	pmem2_source_delete(&s);
+	pmem2_config_delete(&cfg);
+	close(fd);
+	return ops * (double)U / t / 1e9;
+}
+
+static struct pmemcrypt_pool *pc_create(uint64_t size, struct pmemcrypt_key *k)
+{
+	struct pmemcrypt_config *cfg;
+	struct pmemcrypt_pool *p;
+
+	unlink(path);
+	if (pmemcrypt_config_new(&cfg) || pmemcrypt_config_set_size(cfg, size) ||
+	    pmemcrypt_pool_create(&p, path, cfg, k))
+		die("create", pmemcrypt_errormsg());
+	pmemcrypt_config_delete(&cfg);
+	return p;
+}
+
+/* (a) libpmemcrypt: atomic 4 KiB writes, random units. */
+static double pc_write(struct pmemcrypt_pool *p, uint64_t ops)
+{
+	uint64_t seed = 1, units = pmemcrypt_pool_size(p) / U;
+	double t = now();
+
+	for (uint64_t i = 0; i < ops; i++)
+		if (pmemcrypt_write(p, src, U, (rnd(&seed) % units) * U))
+			die("write", pmemcrypt_errormsg());
+	t = now() - t;
+	return ops * (double)U / t / 1e9;
+}
+
+/* (a') libpmemcrypt: store 4 KiB through the view, then persist. */
+static double pc_store_persist(struct pmemcrypt_pool *p, uint64_t ops)
+{
+	uint64_t seed = 1, units = pmemcrypt_pool_size(p) / U;
+	uint8_t *base = pmemcrypt_pool_base(p);
+	double t = now();
+
+	for (uint64_t i = 0; i < ops; i++) {
+		uint8_t *d = base + (rnd(&seed) % units) * U;
+
+		memcpy(d, src, U);
+		if (pmemcrypt_persist(p, d, U))
+			die("persist", pmemcrypt_errormsg());
+	}
+	t = now() - t;
+	return ops * (double)U / t / 1e9;
+}
+
+/* (b) baseline: libpmemobj transactions of 64 B to 1 KiB. */
+static double pmemobj_tx(uint64_t ops)
+{
+	static uint64_t seed; /* static: TX_BEGIN is a setjmp */
+	uint64_t size = DATA_SIZE / 2;
+	PMEMobjpool *pop;
+	PMEMoid root;
+	uint8_t *base;
+	double t;
+
+	seed = 7;
+	unlink(path);
+	pop = pmemobj_create(path, "bench", DATA_SIZE, 0600);
+	if (!pop)
+		die("pmemobj_create", pmemobj_errormsg());
+	root = pmemobj_root(pop, size);
+	base = pmemobj_direct(root);
+	for (uint64_t i = 0; i < size; i += U)
+		base[i] = 0;
+	t = now();
+	for (uint64_t i = 0; i < ops; i++) {
+		size_t len = 64 + rnd(&seed) % (1024 - 64 + 1);
+		uint64_t off = rnd(&seed) % (size - len);
+
+		TX_BEGIN(pop) {
+			pmemobj_tx_add_range(root, off, len);
+			memcpy(base + off, src, len);
+		} TX_ONABORT {
+			die("pmemobj tx", pmemobj_errormsg());
+		} TX_END
+	}
+	t = now() - t;
+	pmemobj_close(pop);
+	return ops / t;
+}
+
+/* (b) libpmemcrypt: the same transactions through the view. */
+static double pc_tx(struct pmemcrypt_pool *p, uint64_t ops)
+{
+	uint64_t seed = 7, size = DATA_SIZE / 2;
+	uint8_t *base = pmemcrypt_pool_base(p);
+	double t;
+
+	for (uint64_t i = 0; i < size; i += U) /* populate the view */
+		base[i] = 0;
+	t = now();
+	for (uint64_t i = 0; i < ops; i++) {
+		size_t len = 64 + rnd(&seed) % (1024 - 64 + 1);
+		uint64_t off = rnd(&seed) % (size - len);
+		struct pmemcrypt_tx *tx;
+
+		if (pmemcrypt_tx_begin(p, &tx) ||
+		    pmemcrypt_tx_add(tx, base + off, len))
+			die("tx", pmemcrypt_errormsg());
+		memcpy(base + off, src, len);
+		if (pmemcrypt_tx_commit(&tx))
+			die("tx_commit", pmemcrypt_errormsg());
+	}
+	t = now() - t;
+	return ops / t;
+}
+
+/* (c) median time to open (and close) a 1 GiB pool with a raw key. */
+static double pc_open_ms(struct pmemcrypt_key *k, double *close_ms)
+{
+	double open_t[ROUNDS * 2], close_t[ROUNDS * 2];
+	struct pmemcrypt_pool *p = pc_create(OPEN_SIZE, k);
+
+	/* Map a unit in every 64: the map scan sees a used pool. */
+	for (uint64_t off = 0; off < OPEN_SIZE; off += 64 * U)
+		if (pmemcrypt_write(p, src, U, off))
+			die("write", pmemcrypt_errormsg());
+	pmemcrypt_pool_close(&p);
+	for (int i = 0; i < ROUNDS * 2; i++) {
+		double t = now();
+
+		if (pmemcrypt_pool_open(&p, path, k, 0))
+			die("open", pmemcrypt_errormsg());
+		open_t[i] = (now() - t) * 1e3;
+		t = now();
+		pmemcrypt_pool_close(&p);
+		close_t[i] = (now() - t) * 1e3;
+	}
+	*close_ms = median(close_t, ROUNDS * 2);
+	return median(open_t, ROUNDS * 2);
+}
+
+/* Median of ROUNDS runs of a throughput function of ops. */
+#define MEDIAN_OF(expr)                                                        \
+	({                                                                     \
+		double v_[ROUNDS];                                             \
+		for (int r_ = 0; r_ < ROUNDS; r_++)                            \
+			v_[r_] = (expr);                                       \
+		median(v_, ROUNDS);                                            \
+	})
+
+int main(int argc, char **argv)
+{
+	uint8_t raw[PMEMCRYPT_KEY_SIZE] = {1, 2, 3};
+	uint64_t n4k = 200000, ntx = 100000;
+	double copy_gbs, write_gbs, store_gbs, obj_tps, pc_tps, open_ms, cl_ms;
+	struct pmemcrypt_pool *p;
+	struct pmemcrypt_key *k;
+
+	path = argc > 1 ? argv[1] : "/dev/shm/pmemcrypt-bench.pool";
+	if (argc > 2)
+		seconds = atof(argv[2]);
+	/* Same persistence for every side: cache-line flushes. */
+	setenv("PMEM2_FORCE_GRANULARITY", "CACHE_LINE", 1);
+	setenv("PMEM_IS_PMEM_FORCE", "1", 1);
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 131);
+	if (pmemcrypt_key_from_raw(&k, raw))
+		die("key", pmemcrypt_errormsg());
+	printf("libpmemcrypt benchmark on %s (%llu MiB, cache-line "
+	       "persistence on every side, median of %d)\n",
+	       path, DATA_SIZE >> 20, ROUNDS);
+
+	p = pc_create(DATA_SIZE, k);
+	write_gbs = MEDIAN_OF(pc_write(p, n4k));
+	store_gbs = MEDIAN_OF(pc_store_persist(p, n4k / 4));
+	pmemcrypt_pool_close(&p);
+	copy_gbs = MEDIAN_OF(pmem2_copy(n4k));
+	printf("(a) 4 KiB atomic persists, random units\n");
+	printf("    libpmem2 copy+persist (plain)       %7.2f GB/s\n", copy_gbs);
+	printf("    pmemcrypt_write (aes-256-xts)        %7.2f GB/s\n",
+	       write_gbs);
+	printf("    view store + pmemcrypt_persist       %7.2f GB/s\n",
+	       store_gbs);
+
+	obj_tps = MEDIAN_OF(pmemobj_tx(ntx));
+	p = pc_create(DATA_SIZE, k);
+	pc_tps = MEDIAN_OF(pc_tx(p, ntx));
+	pmemcrypt_pool_close(&p);
+	printf("(b) transactions of 64 B to 1 KiB at random offsets\n");
+	printf("    libpmemobj (plain)                  %9.0f tx/s\n", obj_tps);
+	printf("    libpmemcrypt (aes-256-xts)          %9.0f tx/s\n", pc_tps);
+
+	open_ms = pc_open_ms(k, &cl_ms);
+	printf("(c) 1 GiB pool, raw key\n");
+	printf("    open %.2f ms, close %.2f ms\n", open_ms, cl_ms);
+
+	printf("ratio: persist_4k_pmemcrypt_vs_pmem2 = %.2f\n",
+	       write_gbs / copy_gbs);
+	printf("ratio: persist_4k_view_vs_pmem2 = %.2f\n", store_gbs / copy_gbs);
+	printf("ratio: tx_small_pmemcrypt_vs_pmemobj = %.2f\n",
+	       pc_tps / obj_tps);
+	printf("ratio: open_1g_ms_vs_10ms_target = %.2f\n", open_ms / 10.0);
+	pmemcrypt_key_delete(&k);
+	unlink(path);
+	return 0;
+}

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# libpmemcrypt/module.mk -- the library: static archive (for the tools and
+# tests, internal symbols visible) and shared object (exported API only).
+
+LIBPMEMCRYPT_VERSION := 1.0.0
+LIBPMEMCRYPT_SRC := $(sort $(wildcard libpmemcrypt/src/*.c))
+LIBPMEMCRYPT_OBJ := $(LIBPMEMCRYPT_SRC:%.c=$(B)/%.o)
+LIBPMEMCRYPT_A := $(B)/libpmemcrypt/libpmemcrypt.a
+LIBPMEMCRYPT_SO := $(B)/libpmemcrypt/libpmemcrypt.so.1
+LIBPMEMCRYPT_PC := $(B)/libpmemcrypt/libpmemcrypt.pc
+LIBPMEMCRYPT_PKGS := libpmem2 libgcrypt libkeyutils
+LIBPMEMCRYPT_LIBS = $(call pkg_libs,$(LIBPMEMCRYPT_PKGS)) -lpthread
+LIBPMEMCRYPT_CFLAGS := -Ilibpmemcrypt/include
+PKG_CHECK += libpmem2:libpmem2-dev libgcrypt:libgcrypt20-dev \
+	libkeyutils:libkeyutils-dev
+
+ALL += $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_PC)
+
+$(LIBPMEMCRYPT_OBJ): EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
+	-Ilibpmemcrypt/src -fvisibility=hidden \
+	$(call pkg_cflags,$(LIBPMEMCRYPT_PKGS))
+
+$(LIBPMEMCRYPT_A): $(LIBPMEMCRYPT_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBPMEMCRYPT_SO): $(LIBPMEMCRYPT_OBJ) libpmemcrypt/libpmemcrypt.map
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libpmemcrypt.so.1 \
+		-Wl,--version-script=libpmemcrypt/libpmemcrypt.map \
+		-Wl,--no-undefined $(LDFLAGS) -o $@ $(LIBPMEMCRYPT_OBJ) \
+		$(LIBPMEMCRYPT_LIBS)
+	$(Q)ln -sf libpmemcrypt.so.1 $(B)/libpmemcrypt/libpmemcrypt.so
+
+$(LIBPMEMCRYPT_PC): libpmemcrypt/libpmemcrypt.pc.in Makefile
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
+		-e 's|@includedir@|$(includedir)|' \
+		-e 's|@version@|$(LIBPMEMCRYPT_VERSION)|' $< >$@
+
+.PHONY: install-libpmemcrypt
+install: install-libpmemcrypt
+install-libpmemcrypt: $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_PC)
+	install -D -m 0755 $(LIBPMEMCRYPT_SO) \
+		$(DESTDIR)$(libdir)/libpmemcrypt.so.$(LIBPMEMCRYPT_VERSION)
+	ln -sf libpmemcrypt.so.$(LIBPMEMCRYPT_VERSION) \
+		$(DESTDIR)$(libdir)/libpmemcrypt.so.1
+	ln -sf libpmemcrypt.so.1 $(DESTDIR)$(libdir)/libpmemcrypt.so
+	install -D -m 0644 $(LIBPMEMCRYPT_A) $(DESTDIR)$(libdir)/libpmemcrypt.a
+	install -D -m 0644 libpmemcrypt/include/libpmemcrypt.h \
+		$(DESTDIR)$(includedir)/libpmemcrypt.h
+	install -D -m 0644 $(LIBPMEMCRYPT_PC) \
+		$(DESTDIR)$(pkgconfigdir)/libpmemcrypt.pc

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* info.c -- reading a pool's public header without its key */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errormsg.h"
+#include "header.h"
+#include "key.h"
+#include "media.h"
+
+PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
+				  const char *path)
+{
+	uint8_t area[PC_HDR_AREA] __attribute__((aligned(64)));
+	const struct pc_header *h;
+	int fd, which = 0, ok[2], ret;
+	off_t size;
+	ssize_t n;
+
+	if (!info || !path)
+		return pc_err(PMEMCRYPT_E_INVALID, "info: NULL argument");
+	ret = pc_crypto_init();
+	if (ret)
+		return ret;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_err(-errno, "%s: %s", path, strerror(errno));
+	n = pc_media_read_head(fd, area, sizeof(area));
+	size = lseek(fd, 0, SEEK_END);
+	close(fd);
+	if (n < 0)
+		return pc_err((int)n, "%s: read: %s", path,
+			      n > -4096 ? strerror((int)-n) : pmem2_errormsg());
+	if (n < PC_HDR_AREA)
+		return pc_err(n >= 8 && !memcmp(area, PC_MAGIC, 8)
+				      ? PMEMCRYPT_E_TRUNCATED
+				      : PMEMCRYPT_E_NOT_POOL,
+			      "%s: %s", path,
+			      n >= 8 && !memcmp(area, PC_MAGIC, 8)
+				      ? "truncated pool"
+				      : "not a pmemcrypt pool");
+	ret = pc_header_select(area, path, &which, ok);
+	if (ret && ret != PMEMCRYPT_E_HDR_COPY)
+		return ret;
+	h = (const void *)(area + which * PC_HDR_SIZE);
+	memset(info, 0, sizeof(*info));
+	info->major = h->major;
+	info->minor = h->minor;
+	memcpy(info->uuid, h->uuid, sizeof(info->uuid));
+	info->cipher = h->cipher;
+	info->generation = h->generation;
+	info->size = h->units * PC_UNIT;
+	info->file_size = h->file_size;
+	info->units = h->units;
+	info->blocks = h->blocks;
+	info->lanes = h->lanes;
+	info->units_per_tx = (h->lane_size - sizeof(struct pc_log_head)) /
+			     sizeof(struct pc_log_entry);
+	if (info->units_per_tx > h->blocks - h->units - h->lanes)
+		info->units_per_tx = (uint32_t)(h->blocks - h->units - h->lanes);
+	info->header_ok[0] = ok[0];
+	info->header_ok[1] = ok[1];
+	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++) {
+		const struct pc_slot *s = &h->slots[i];
+		struct pmemcrypt_slot_info *o = &info->slots[i];
+
+		o->used = s->type != PC_SLOT_EMPTY;
+		o->type = s->type == PC_SLOT_PASSPHRASE ? PMEMCRYPT_KEY_PASSPHRASE
+			  : s->type == PC_SLOT_KEYRING	? PMEMCRYPT_KEY_KEYRING
+							: PMEMCRYPT_KEY_RAW;
+		o->kdf_t_cost = s->t_cost;
+		o->kdf_m_cost_kib = s->m_cost_kib;
+		o->kdf_parallelism = s->parallelism;
+		memcpy(o->description, s->description,
+		       sizeof(o->description) - 1);
+	}
+	/* Character devices (device-dax) report no size here. */
+	if (!ret && size > 0 && (uint64_t)size < h->file_size)
+		ret = pc_err(PMEMCRYPT_E_TRUNCATED,
+			     "%s: pool needs %llu bytes, the file has %lld",
+			     path, (unsigned long long)h->file_size,
+			     (long long)size);
+	return ret;
+}
+
+PC_EXPORT const char *pmemcrypt_cipher_name(enum pmemcrypt_cipher cipher)
+{
+	switch (cipher) {
+	case PMEMCRYPT_CIPHER_AES256_XTS: return "aes-256-xts";
+	case PMEMCRYPT_CIPHER_AES128_XTS: return "aes-128-xts";
+	}
+	return "unknown";
+}
+
+PC_EXPORT const char *pmemcrypt_key_type_name(enum pmemcrypt_key_type type)
+{
+	switch (type) {
+	case PMEMCRYPT_KEY_RAW: return "raw key";
+	case PMEMCRYPT_KEY_PASSPHRASE: return "passphrase";
+	case PMEMCRYPT_KEY_KEYRING: return "keyring key";
+	}
+	return "unknown";
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* media.h -- the mapped pool file: every store to the media goes here */
+
+#ifndef PC_MEDIA_H
+#define PC_MEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <libpmem2.h>
+
+struct pc_media {
+	int fd;
+	struct pmem2_map *map;
+	uint8_t *base;
+	size_t size;
+	pmem2_memcpy_fn memcpy_fn;
+	pmem2_memset_fn memset_fn;
+	pmem2_flush_fn flush_fn;
+	pmem2_drain_fn drain_fn;
+};
+
+/*
+ * Crash-test hook: called before every store to the media and at every
+ * fence.  NULL outside the crash-consistency tests.
+ */
+enum pc_media_event { PC_EV_WRITE, PC_EV_FENCE };
+extern void (*pc_media_hook)(struct pc_media *m, enum pc_media_event ev,
+			     uint64_t off, size_t len);
+
+int pc_media_map(struct pc_media *m, int fd, size_t size);
+/* Reads the first len bytes of a file or device-dax (which has no read). */
+ssize_t pc_media_read_head(int fd, void *buf, size_t len);
+void pc_media_unmap(struct pc_media *m);
+
+/* Non-temporal copy; durable after the next fence. */
+static inline void pc_media_write(struct pc_media *m, uint64_t off,
+				  const void *src, size_t len)
+{
+	if (pc_media_hook)
+		pc_media_hook(m, PC_EV_WRITE, off, len);
+	m->memcpy_fn(m->base + off, src, len,
+		     PMEM2_F_MEM_NONTEMPORAL | PMEM2_F_MEM_NODRAIN);
+}
+
+/* Zero-fill; durable after the next fence. */
+static inline void pc_media_zero(struct pc_media *m, uint64_t off, size_t len)
+{
+	if (pc_media_hook)
+		pc_media_hook(m, PC_EV_WRITE, off, len);
+	m->memset_fn(m->base + off, 0, len,
+		     PMEM2_F_MEM_NONTEMPORAL | PMEM2_F_MEM_NODRAIN);
+}
+
+/* Atomic 8-byte store (off 8-aligned), flushed; durable after a fence. */
+static inline void pc_media_store8(struct pc_media *m, uint64_t off,
+				   uint64_t v)
+{
+	if (pc_media_hook)
+		pc_media_hook(m, PC_EV_WRITE, off, 8);
+	__atomic_store_n((uint64_t *)(m->base + off), v, __ATOMIC_RELEASE);
+	m->flush_fn(m->base + off, 8);
+}
+
+/* Orders and completes every earlier write and flush. */
+static inline void pc_media_fence(struct pc_media *m)
+{
+	if (pc_media_hook)
+		pc_media_hook(m, PC_EV_FENCE, 0, 0);
+	m->drain_fn();
+}
+
+static inline uint64_t pc_media_load8(const struct pc_media *m, uint64_t off)
+{
+	return __atomic_load_n((const uint64_t *)(m->base + off),
+			       __ATOMIC_ACQUIRE);
+}
+
+#endif

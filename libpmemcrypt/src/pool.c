@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* pool.c -- creating, opening and closing pools */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "errormsg.h"
+#include "header.h"
+#include "layout.h"
+#include "store.h"
+
+/* Opens and locks the pool file; returns its usable size in *size. */
+static int file_open(const char *path, int create, int *fdp, uint64_t *size)
+{
+	struct pmem2_source *src;
+	int fd, ret;
+	size_t sz;
+
+	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	if (fd < 0)
+		return pc_err(-errno, "%s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		ret = errno == EWOULDBLOCK
+			      ? pc_err(PMEMCRYPT_E_LOCKED,
+				       "%s: pool is open in another process",
+				       path)
+			      : pc_err(-errno, "%s: lock: %s", path,
+				       strerror(errno));
+		close(fd);
+		return ret;
+	}
+	ret = pmem2_source_from_fd(&src, fd);
+	if (!ret) {
+		ret = pmem2_source_size(src, &sz);
+		pmem2_source_delete(&src);
+	}
+	if (ret) {
+		pc_err(ret, "%s: %s", path, pmem2_errormsg());
+		close(fd);
+		return ret;
+	}
+	*fdp = fd;
+	*size = sz;
+	return 0;
+}
+
+static void pool_free(struct pmemcrypt_pool *p)
+{
+	pc_view_close(p);
+	pc_store_fini(p);
+	if (p->media.map)
+		pc_media_unmap(&p->media);
+	if (p->media.fd >= 0)
+		close(p->media.fd);
+	pc_secure_free(p->sec, sizeof(*p->sec));
+	pthread_mutex_destroy(&p->hdr_lock);
+	free(p->path);
+	free(p);
+}
+
+static int pool_alloc(struct pmemcrypt_pool **pp, const char *path)
+{
+	struct pmemcrypt_pool *p;
+	int ret = pc_crypto_init();
+
+	if (ret)
+		return ret;
+	if (!pp || !path)
+		return pc_err(PMEMCRYPT_E_INVALID, "pool: NULL argument");
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return pc_err(-ENOMEM, "out of memory");
+	p->media.fd = -1;
+	pthread_mutex_init(&p->hdr_lock, NULL);
+	p->view.uffd = p->view.stop_fd = -1;
+	p->path = strdup(path);
+	p->sec = pc_secure_alloc(sizeof(*p->sec));
+	if (!p->path || !p->sec) {
+		pool_free(p);
+		return pc_err(-ENOMEM, "out of memory");
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Brings an authenticated pool on line: mapping, recovery, view. */
+static int pool_start(struct pmemcrypt_pool *p, uint64_t size)
+{
+	int ret = pc_media_map(&p->media, p->media.fd, size);
+
+	if (!ret)
+		ret = pc_store_init(p);
+	if (!ret)
+		ret = pc_store_recover(p);
+	if (!ret)
+		ret = pc_view_open(p);
+	return ret;
+}
+
+int pc_pool_write_header(struct pmemcrypt_pool *p)
+{
+	int ret;
+
+	p->hdr.generation++;
+	ret = pc_header_seal(&p->hdr, p->sec->mac_key);
+	if (ret) {
+		p->hdr.generation--;
+		return ret;
+	}
+	pc_media_write(&p->media, PC_HDR_SIZE, &p->hdr, PC_HDR_SIZE);
+	pc_media_fence(&p->media);
+	pc_media_write(&p->media, 0, &p->hdr, PC_HDR_SIZE);
+	pc_media_fence(&p->media);
+	return 0;
+}
+
+/* Zeroes the lane logs and the map, reporting progress. */
+static void format_metadata(struct pmemcrypt_pool *p,
+			    const struct pmemcrypt_config *cfg)
+{
+	uint64_t start = p->hdr.lanes_off, end = p->hdr.data_off;
+	const uint64_t chunk = 1 << 20;
+
+	for (uint64_t off = start; off < end; off += chunk) {
+		uint64_t len = end - off < chunk ? end - off : chunk;
+
+		pc_media_zero(&p->media, off, len);
+		if (cfg->progress)
+			cfg->progress(cfg->progress_arg, "format",
+				      off + len - start, end - start);
+	}
+	pc_media_fence(&p->media);
+}
+
+/* Sizes the file for the layout, or the layout for the file. */
+static int size_file(struct pmemcrypt_pool *p, const struct pmemcrypt_config *c,
+		     uint64_t *have, struct pc_layout *lay)
+{
+	struct stat st;
+	int ret;
+
+	ret = c->size ? pc_layout_for_size(lay, c, c->size / PC_UNIT)
+		      : pc_layout_for_file(lay, c, *have);
+	if (ret)
+		return pc_err(ret, "%s: %s", p->path, pmemcrypt_errormsg());
+	if (*have >= lay->file_size)
+		return 0;
+	if (fstat(p->media.fd, &st) || !S_ISREG(st.st_mode))
+		return pc_err(PMEMCRYPT_E_NO_SPACE,
+			      "%s: device holds %llu bytes, the pool needs "
+			      "%llu",
+			      p->path, (unsigned long long)*have,
+			      (unsigned long long)lay->file_size);
+	ret = posix_fallocate(p->media.fd, 0, (off_t)lay->file_size);
+	if (ret) {
+		if (ftruncate(p->media.fd, (off_t)*have))
+			ret = errno;
+		return pc_err(ret == ENOSPC ? PMEMCRYPT_E_NO_SPACE : -ret,
+			      "%s: cannot allocate %llu bytes: %s", p->path,
+			      (unsigned long long)lay->file_size,
+			      strerror(ret));
+	}
+	*have = lay->file_size;
+	return 0;
+}
+
+PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
+				    const char *path,
+				    const struct pmemcrypt_config *cfg,
+				    const struct pmemcrypt_key *key)
+{
+	struct pmemcrypt_config defaults;
+	struct pmemcrypt_pool *p;
+	struct pc_layout lay;
+	uint64_t have;
+	int ret;
+
+	if (!pool || !key)
+		return pc_err(PMEMCRYPT_E_INVALID, "create: NULL %s",
+			      pool ? "key" : "pool out-pointer");
+	if (!cfg) {
+		pc_config_defaults(&defaults);
+		cfg = &defaults;
+	}
+	ret = pool_alloc(&p, path);
+	if (ret)
+		return ret;
+	ret = file_open(path, 1, &p->media.fd, &have);
+	if (!ret)
+		ret = size_file(p, cfg, &have, &lay);
+	if (!ret)
+		ret = pc_random(p->sec->dek, sizeof(p->sec->dek));
+	if (!ret)
+		ret = pc_header_mac_key(p->sec->mac_key, p->sec->dek);
+	if (!ret) {
+		pc_layout_header(&p->hdr, &lay, cfg->cipher);
+		p->hdr.kdf_t_cost = cfg->t_cost;
+		p->hdr.kdf_m_cost_kib = cfg->m_cost_kib;
+		p->hdr.kdf_parallelism = cfg->parallelism;
+		ret = pc_random(p->hdr.uuid, sizeof(p->hdr.uuid));
+		p->hdr.uuid[6] = (p->hdr.uuid[6] & 0x0f) | 0x40;
+		p->hdr.uuid[8] = (p->hdr.uuid[8] & 0x3f) | 0x80;
+	}
+	p->kdf = (struct pc_kdf_cost){cfg->t_cost, cfg->m_cost_kib,
+				      cfg->parallelism};
+	if (!ret)
+		ret = pc_slot_seal(&p->hdr.slots[0], key, &p->kdf,
+				   p->sec->dek);
+	if (!ret)
+		ret = pc_media_map(&p->media, p->media.fd, have);
+	if (ret)
+		goto fail;
+	/* Old signatures go first: a crash leaves no pool, not a mix. */
+	pc_media_zero(&p->media, 0, PC_HDR_AREA);
+	pc_media_fence(&p->media);
+	format_metadata(p, cfg);
+	p->hdr.generation = 0;
+	ret = pc_pool_write_header(p);
+	pc_media_unmap(&p->media);
+	if (ret)
+		goto fail;
+	ret = pool_start(p, have);
+	if (ret)
+		goto fail;
+	*pool = p;
+	return 0;
+fail:
+	pool_free(p);
+	return ret;
+}
+
+/* Reads and selects the header; the pool error when it is unusable. */
+static int read_header(struct pmemcrypt_pool *p, uint64_t have,
+		       unsigned flags, uint8_t *area, int *which, int ok[2])
+{
+	ssize_t n = pc_media_read_head(p->media.fd, area, PC_HDR_AREA);
+	int ret;
+
+	if (n < 0)
+		return pc_err((int)n, "%s: read: %s", p->path,
+			      n > -4096 ? strerror((int)-n) : pmem2_errormsg());
+	if (n < PC_HDR_AREA) {
+		if (n >= 8 && !memcmp(area, PC_MAGIC, 8))
+			return pc_err(PMEMCRYPT_E_TRUNCATED,
+				      "%s: truncated to %zd bytes", p->path, n);
+		return pc_err(PMEMCRYPT_E_NOT_POOL,
+			      "%s: not a pmemcrypt pool", p->path);
+	}
+	ret = pc_header_select(area, p->path, which, ok);
+	if (ret == PMEMCRYPT_E_HDR_COPY && (flags & PMEMCRYPT_OPEN_REPAIR))
+		ret = 0;
+	if (ret)
+		return ret;
+	memcpy(&p->hdr, area + *which * PC_HDR_SIZE, PC_HDR_SIZE);
+	if (p->hdr.file_size > have)
+		return pc_err(PMEMCRYPT_E_TRUNCATED,
+			      "%s: pool needs %llu bytes, the file has %llu",
+			      p->path,
+			      (unsigned long long)p->hdr.file_size,
+			      (unsigned long long)have);
+	return 0;
+}
+
+PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
+				  const char *path,
+				  const struct pmemcrypt_key *key,
+				  unsigned flags)
+{
+	uint8_t area[PC_HDR_AREA] __attribute__((aligned(64)));
+	struct pmemcrypt_pool *p;
+	int ret, which = 0, ok[2], slot;
+	uint64_t have;
+
+	if (!pool || !key)
+		return pc_err(PMEMCRYPT_E_INVALID, "open: NULL %s",
+			      pool ? "key" : "pool out-pointer");
+	if (flags & ~PMEMCRYPT_OPEN_REPAIR)
+		return pc_err(PMEMCRYPT_E_INVALID, "open: unknown flags %#x",
+			      flags);
+	ret = pool_alloc(&p, path);
+	if (ret)
+		return ret;
+	ret = file_open(path, 0, &p->media.fd, &have);
+	if (!ret)
+		ret = read_header(p, have, flags, area, &which, ok);
+	if (ret)
+		goto fail;
+	slot = pc_slot_unlock(&p->hdr, key, p->sec->dek);
+	if (slot < 0) {
+		ret = slot;
+		pc_err(ret, "%s: %s", path, pmemcrypt_errormsg());
+		goto fail;
+	}
+	ret = pc_header_mac_key(p->sec->mac_key, p->sec->dek);
+	if (!ret)
+		ret = pc_header_mac_verify(&p->hdr, p->sec->mac_key);
+	if (ret == PMEMCRYPT_E_HDR_MAC)
+		pc_err(ret, "%s: header authentication failed: the header was "
+			    "modified without the key",
+		       path);
+	if (ret)
+		goto fail;
+	p->kdf = (struct pc_kdf_cost){p->hdr.kdf_t_cost, p->hdr.kdf_m_cost_kib,
+				      p->hdr.kdf_parallelism};
+	ret = pool_start(p, have);
+	if (ret)
+		goto fail;
+	/* Finish an interrupted header update, or repair a bad copy. */
+	if (!ok[0] || !ok[1] ||
+	    memcmp(area, area + PC_HDR_SIZE, PC_HDR_SIZE)) {
+		pc_media_write(&p->media, (1 - which) * PC_HDR_SIZE, &p->hdr,
+			       PC_HDR_SIZE);
+		pc_media_fence(&p->media);
+	}
+	*pool = p;
+	return 0;
+fail:
+	pool_free(p);
+	return ret;
+}
+
+PC_EXPORT int pmemcrypt_pool_close(struct pmemcrypt_pool **pool)
+{
+	if (!pool || !*pool)
+		return 0;
+	pool_free(*pool);
+	*pool = NULL;
+	return 0;
+}
+
+PC_EXPORT void *pmemcrypt_pool_base(const struct pmemcrypt_pool *pool)
+{
+	return pool->view.base;
+}
+
+PC_EXPORT size_t pmemcrypt_pool_size(const struct pmemcrypt_pool *pool)
+{
+	return pool->view.size;
+}
+
+PC_EXPORT size_t pmemcrypt_pool_max_atomic(const struct pmemcrypt_pool *pool)
+{
+	return (size_t)pool->units_per_tx * PC_UNIT;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slot.h -- key slots: wrapping the data encryption key */
+
+#ifndef PC_SLOT_H
+#define PC_SLOT_H
+
+#include "format.h"
+#include "key.h"
+
+/* KDF cost for new passphrase slots. */
+struct pc_kdf_cost {
+	uint32_t t_cost, m_cost_kib, parallelism;
+};
+
+/* Fills a slot so that key opens it and yields dek. */
+int pc_slot_seal(struct pc_slot *slot, const struct pmemcrypt_key *key,
+		 const struct pc_kdf_cost *cost,
+		 const uint8_t dek[PC_DEK_SIZE]);
+/* Tries every slot key can open; returns the index or a negative error. */
+int pc_slot_unlock(const struct pc_header *h, const struct pmemcrypt_key *key,
+		   uint8_t dek[PC_DEK_SIZE]);
+
+#endif

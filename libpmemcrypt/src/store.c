@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* store.c -- units on the media: allocation, atomic updates, recovery */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csum.h"
+#include "errormsg.h"
+#include "store.h"
+
+#define LOG_HEAD sizeof(struct pc_log_head)
+
+static __thread unsigned lane_hint;
+static unsigned lane_next;
+
+/* Takes a free lane, preferring the one this thread used last. */
+struct pc_lane *pc_lane_get(struct pmemcrypt_pool *p)
+{
+	unsigned n = p->nlanes, start;
+
+	if (!lane_hint)
+		lane_hint = __atomic_add_fetch(&lane_next, 1, __ATOMIC_RELAXED);
+	start = lane_hint % n;
+	for (unsigned i = 0; i < n; i++) {
+		struct pc_lane *l = &p->lanes[(start + i) % n];
+
+		if (!pthread_mutex_trylock(&l->lock))
+			return l;
+	}
+	pthread_mutex_lock(&p->lanes[start].lock);
+	return &p->lanes[start];
+}
+
+void pc_lane_put(struct pc_lane *lane)
+{
+	pthread_mutex_unlock(&lane->lock);
+}
+
+static void lane_fini(struct pc_lane *l)
+{
+	pc_xts_delete(&l->xts);
+	if (l->scratch)
+		explicit_bzero(l->scratch, PC_UNIT);
+	free(l->bounce);
+	free(l->scratch);
+	free(l->entries);
+	free(l->old);
+	free(l->pbas);
+	pthread_mutex_destroy(&l->lock);
+}
+
+static int lane_init(struct pmemcrypt_pool *p, struct pc_lane *l, uint32_t i)
+{
+	int ret;
+
+	pthread_mutex_init(&l->lock, NULL);
+	l->log_off = p->hdr.lanes_off + (uint64_t)i * p->hdr.lane_size;
+	l->bounce = aligned_alloc(PC_UNIT, PC_UNIT);
+	l->scratch = aligned_alloc(PC_UNIT, PC_UNIT);
+	l->entries = aligned_alloc(64, p->hdr.lane_size);
+	l->old = calloc(p->units_per_tx, sizeof(uint64_t));
+	l->pbas = calloc(p->units_per_tx, sizeof(uint64_t));
+	if (!l->bounce || !l->scratch || !l->entries || !l->old || !l->pbas)
+		return pc_err(-ENOMEM, "out of memory");
+	ret = pc_xts_new(&l->xts, p->hdr.cipher, p->sec->dek);
+	return ret;
+}
+
+int pc_store_init(struct pmemcrypt_pool *p)
+{
+	uint64_t log_cap = (p->hdr.lane_size - LOG_HEAD) /
+			   sizeof(struct pc_log_entry);
+	/* The lanes' share of the spare blocks is slack for concurrency. */
+	uint64_t spare = p->hdr.blocks - p->hdr.units - p->hdr.lanes;
+
+	p->units = p->hdr.units;
+	p->blocks = p->hdr.blocks;
+	p->nlanes = p->hdr.lanes;
+	p->units_per_tx = (uint32_t)(log_cap < spare ? log_cap : spare);
+	for (int i = 0; i < PC_STRIPES; i++)
+		pthread_mutex_init(&p->stripes[i], NULL);
+	pthread_mutex_init(&p->alloc_lock, NULL);
+	pthread_cond_init(&p->alloc_cond, NULL);
+	p->free_stack = malloc(p->blocks * sizeof(uint64_t));
+	p->lanes = calloc(p->nlanes, sizeof(*p->lanes));
+	if (!p->free_stack || !p->lanes)
+		return pc_err(-ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < p->nlanes; i++) {
+		int ret = lane_init(p, &p->lanes[i], i);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void pc_store_fini(struct pmemcrypt_pool *p)
+{
+	if (p->lanes) {
+		for (uint32_t i = 0; i < p->nlanes; i++)
+			lane_fini(&p->lanes[i]);
+		free(p->lanes);
+		p->lanes = NULL;
+		for (int i = 0; i < PC_STRIPES; i++)
+			pthread_mutex_destroy(&p->stripes[i]);
+		pthread_mutex_destroy(&p->alloc_lock);
+		pthread_cond_destroy(&p->alloc_cond);
+	}
+	free(p->free_stack);
+	p->free_stack = NULL;
+}
+
+/* Takes n free blocks, waiting for concurrent updates to release some. */
+static void blocks_take(struct pmemcrypt_pool *p, uint64_t *out, size_t n)
+{
+	pthread_mutex_lock(&p->alloc_lock);
+	while (p->nfree < n)
+		pthread_cond_wait(&p->alloc_cond, &p->alloc_lock);
+	p->nfree -= n;
+	memcpy(out, p->free_stack + p->nfree, n * sizeof(*out));
+	pthread_mutex_unlock(&p->alloc_lock);
+}
+
+/* Returns blocks (entries of 0 are skipped) to the free list. */
+static void blocks_give(struct pmemcrypt_pool *p, const uint64_t *in,
+			size_t n, int map_values)
+{
+	pthread_mutex_lock(&p->alloc_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (map_values && !in[i])
+			continue;
+		p->free_stack[p->nfree++] = map_values ? in[i] - 1 : in[i];
+	}
+	pthread_cond_broadcast(&p->alloc_cond);
+	pthread_mutex_unlock(&p->alloc_lock);
+}
+
+/* Locks (or unlocks) the stripes of sorted entries in ascending order. */
+static void stripes_lock(struct pmemcrypt_pool *p, const uint64_t *ents,
+			 size_t n, uint64_t set[PC_STRIPES / 64], int lock)
+{
+	if (n == 1) {
+		pthread_mutex_t *m = pc_stripe(p, PC_ENT_LBA(ents[0]));
+
+		(lock ? pthread_mutex_lock : pthread_mutex_unlock)(m);
+		return;
+	}
+	if (lock) {
+		memset(set, 0, PC_STRIPES / 8);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t st = PC_ENT_LBA(ents[i]) % PC_STRIPES;
+
+			set[st / 64] |= 1ull << (st % 64);
+		}
+	}
+	for (int w = 0; w < PC_STRIPES / 64; w++)
+		for (uint64_t b = set[w]; b; b &= b - 1) {
+			pthread_mutex_t *m =
+				&p->stripes[w * 64 + __builtin_ctzll(b)];
+
+			(lock ? pthread_mutex_lock : pthread_mutex_unlock)(m);
+		}
+}
+
+/* Checksum of a redo record: its head (checksum zeroed) and entries. */
+static uint64_t record_sum(struct pc_log_head *h)
+{
+	h->checksum = 0;
+	return pc_fletcher64(h, LOG_HEAD +
+				       h->count * sizeof(struct pc_log_entry));
+}
+
+/* Offset of the sector data in a sector record of count entries. */
+static size_t record_data_off(size_t count)
+{
+	return LOG_HEAD + (count * sizeof(struct pc_log_entry) + 63) / 64 * 64;
+}
+
+/* Seals and writes a record head: the commit point of an update. */
+static void record_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
+			  uint32_t count, uint32_t kind, size_t len)
+{
+	struct pc_log_head *h = (struct pc_log_head *)l->entries;
+
+	h->seq = ++l->seq;
+	h->count = count;
+	h->kind = kind;
+	h->checksum = record_sum(h);
+	pc_media_write(&p->media, l->log_off, h, len);
+	pc_media_fence(&p->media);
+}
+
+/* Empties a lane's record once it is applied. */
+static void record_clear(struct pmemcrypt_pool *p, uint64_t log_off)
+{
+	pc_media_store8(&p->media, log_off, 0);
+	pc_media_fence(&p->media);
+}
+
+/*
+ * Encrypts the sectors of mask of a unit's plaintext for block pba and
+ * writes them there, each as soon as it is encrypted (the copy drains
+ * while the next sector is encrypted).
+ */
+static int write_block(struct pmemcrypt_pool *p, struct pc_lane *l,
+		       const uint8_t *src, uint64_t lba, uint64_t pba)
+{
+	uint8_t tweak[PC_TWEAK_SIZE];
+
+	for (unsigned s = 0; s < PC_SECTORS; s++) {
+		uint8_t *c = l->bounce + s * PC_SECTOR;
+		int ret;
+
+		pc_tweak(tweak, lba, s, pba);
+		ret = pc_xts_encrypt(l->xts, c, src + s * PC_SECTOR,
+				     PC_SECTOR, tweak);
+		if (ret)
+			return ret;
+		pc_media_write(&p->media, pc_block_off(p, pba) + s * PC_SECTOR,
+			       c, PC_SECTOR);
+	}
+	return 0;
+}
+
+/* Makes the map point at the new blocks: one store, or a redo record. */
+static void map_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
+		       const uint64_t *ents, size_t n)
+{
+	struct pc_media *m = &p->media;
+	struct pc_log_entry *e =
+		(struct pc_log_entry *)(l->entries + LOG_HEAD);
+
+	if (n == 1) {
+		pc_media_store8(m, pc_map_off(p, PC_ENT_LBA(ents[0])),
+				l->pbas[0] + 1);
+		pc_media_fence(m);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		e[i] = (struct pc_log_entry){PC_ENT_LBA(ents[i]),
+					     l->pbas[i] + 1};
+	record_commit(p, l, (uint32_t)n, PC_LOG_MAP,
+		      LOG_HEAD + n * sizeof(*e));
+	for (size_t i = 0; i < n; i++)
+		pc_media_store8(m, pc_map_off(p, e[i].lba), e[i].value);
+	pc_media_fence(m);
+	record_clear(p, l->log_off);
+}
+
+/* Writes whole units into fresh blocks, then switches the map. */
+static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
+			       const uint64_t *ents, size_t n,
+			       pc_plain_fn *plain, void *arg)
+{
+	int ret = 0;
+
+	blocks_take(p, l->pbas, n);
+	for (size_t i = 0; i < n && !ret; i++) {
+		uint64_t lba = PC_ENT_LBA(ents[i]);
+		const uint8_t *src = plain(arg, l, i, lba);
+
+		ret = src ? write_block(p, l, src, lba, l->pbas[i])
+			  : PMEMCRYPT_E_CRYPTO;
+	}
+	if (ret) {
+		blocks_give(p, l->pbas, n, 0);
+		return ret;
+	}
+	pc_media_fence(&p->media);
+	for (size_t i = 0; i < n; i++)
+		l->old[i] = pc_media_load8(&p->media,
+					   pc_map_off(p, PC_ENT_LBA(ents[i])));
+	map_commit(p, l, ents, n);
+	blocks_give(p, l->old, n, 1);
+	return 0;
+}
+
+/*
+ * Number of sectors an in-place update would write, or 0 when writing
+ * whole units elsewhere is the better (or only) way: a unit never
+ * written, a whole unit dirty, more than half the sectors dirty, or a
+ * record too large for the lane.
+ */
+static size_t in_place_sectors(struct pmemcrypt_pool *p, const uint64_t *ents,
+			       size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned mask = PC_ENT_MASK(ents[i]);
+
+		if (mask == PC_ALL_SECTORS ||
+		    !pc_media_load8(&p->media,
+				    pc_map_off(p, PC_ENT_LBA(ents[i]))))
+			return 0;
+		k += (size_t)__builtin_popcount(mask);
+	}
+	if (k * 2 > n * PC_SECTORS ||
+	    record_data_off(k) + k * PC_SECTOR > p->hdr.lane_size)
+		return 0;
+	return k;
+}
+
+/*
+ * Rewrites dirty sectors of mapped units in place: their new ciphertext
+ * goes to the lane's record first (made durable, then committed by the
+ * record head), then to the blocks.
+ */
+static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
+			   const uint64_t *ents, size_t n, size_t k,
+			   pc_plain_fn *plain, void *arg)
+{
+	struct pc_log_entry *e =
+		(struct pc_log_entry *)(l->entries + LOG_HEAD);
+	uint8_t *data = l->entries + record_data_off(k);
+	uint8_t tweak[PC_TWEAK_SIZE];
+	size_t j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lba = PC_ENT_LBA(ents[i]);
+		uint64_t pba = pc_media_load8(&p->media, pc_map_off(p, lba)) - 1;
+		const uint8_t *src = plain(arg, l, i, lba);
+
+		if (!src)
+			return PMEMCRYPT_E_CRYPTO;
+		for (unsigned s = 0; s < PC_SECTORS; s++) {
+			int ret;
+
+			if (!(PC_ENT_MASK(ents[i]) & (1u << s)))
+				continue;
+			e[j] = (struct pc_log_entry){lba, pba * PC_SECTORS + s};
+			pc_tweak(tweak, lba, s, pba);
+			ret = pc_xts_encrypt(l->xts, data + j * PC_SECTOR,
+					     src + s * PC_SECTOR, PC_SECTOR,
+					     tweak);
+			if (ret)
+				return ret;
+			j++;
+		}
+	}
+	pc_media_write(&p->media, l->log_off + LOG_HEAD, e,
+		       record_data_off(k) - LOG_HEAD + k * PC_SECTOR);
+	pc_media_fence(&p->media);
+	record_commit(p, l, (uint32_t)k, PC_LOG_SECTORS, LOG_HEAD);
+	for (j = 0; j < k; j++)
+		pc_media_write(&p->media,
+			       pc_block_off(p, e[j].value / PC_SECTORS) +
+				       (e[j].value % PC_SECTORS) * PC_SECTOR,
+			       data + j * PC_SECTOR, PC_SECTOR);
+	pc_media_fence(&p->media);
+	record_clear(p, l->log_off);
+	return 0;
+}
+
+int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
+		    pc_plain_fn *plain, void *arg)
+{
+	uint64_t set[PC_STRIPES / 64];
+	struct pc_lane *l;
+	size_t k;
+	int ret;
+
+	if (n == 0)
+		return 0;
+	if (n > p->units_per_tx)
+		return pc_err(PMEMCRYPT_E_TOO_BIG,
+			      "update of %zu units exceeds the pool's atomic "
+			      "limit of %u units",
+			      n, p->units_per_tx);
+	l = pc_lane_get(p);
+	stripes_lock(p, ents, n, set, 1);
+	k = in_place_sectors(p, ents, n);
+	ret = k ? update_in_place(p, l, ents, n, k, plain, arg)
+		: update_out_of_place(p, l, ents, n, plain, arg);
+	stripes_lock(p, ents, n, set, 0);
+	pc_lane_put(l);
+	return ret;
+}
+
+int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
+		       uint64_t lba, uint8_t *dst)
+{
+	uint64_t v = pc_media_load8(&p->media, pc_map_off(p, lba));
+	uint8_t tweak[PC_TWEAK_SIZE];
+	const uint8_t *src;
+
+	if (!v) {
+		memset(dst, 0, PC_UNIT);
+		return 0;
+	}
+	src = p->media.base + pc_block_off(p, v - 1);
+	for (unsigned s = 0; s < PC_SECTORS; s++) {
+		int ret;
+
+		pc_tweak(tweak, lba, s, v - 1);
+		ret = pc_xts_decrypt(xts, dst + s * PC_SECTOR,
+				     src + s * PC_SECTOR, PC_SECTOR, tweak);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Checks that a committed record names only units and blocks in range. */
+static int record_valid(struct pmemcrypt_pool *p, const struct pc_log_head *h)
+{
+	const struct pc_log_entry *e = (const void *)(h + 1);
+
+	for (uint32_t i = 0; i < h->count; i++) {
+		uint64_t map;
+
+		if (e[i].lba >= p->units)
+			return 0;
+		if (h->kind == PC_LOG_MAP) {
+			if (!e[i].value || e[i].value - 1 >= p->blocks)
+				return 0;
+			continue;
+		}
+		map = pc_media_load8(&p->media, pc_map_off(p, e[i].lba));
+		if (map != e[i].value / PC_SECTORS + 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* Replays one lane's record if it was committed. */
+static int replay_lane(struct pmemcrypt_pool *p, uint32_t lane)
+{
+	struct pc_media *m = &p->media;
+	uint64_t off = p->hdr.lanes_off + (uint64_t)lane * p->hdr.lane_size;
+	const struct pc_log_head *disk = (const void *)(m->base + off);
+	struct pc_log_head *h = (struct pc_log_head *)p->lanes[0].entries;
+	struct pc_log_entry *e = (struct pc_log_entry *)(h + 1);
+	size_t len;
+
+	if (!disk->seq || !disk->count || disk->kind > PC_LOG_SECTORS)
+		return 0;
+	len = disk->kind == PC_LOG_MAP
+		      ? LOG_HEAD + disk->count * sizeof(*e)
+		      : record_data_off(disk->count) + disk->count * PC_SECTOR;
+	if (len > p->hdr.lane_size)
+		return 0;
+	memcpy(h, disk, LOG_HEAD + disk->count * sizeof(*e));
+	if (record_sum(h) != disk->checksum)
+		return 0; /* torn: never committed */
+	if (!record_valid(p, h))
+		return pc_err(PMEMCRYPT_E_CORRUPT,
+			      "%s: redo record of lane %u names a unit or "
+			      "block out of range",
+			      p->path, lane);
+	for (uint32_t i = 0; i < h->count; i++) {
+		if (h->kind == PC_LOG_MAP) {
+			pc_media_store8(m, pc_map_off(p, e[i].lba), e[i].value);
+			continue;
+		}
+		pc_media_write(m,
+			       pc_block_off(p, e[i].value / PC_SECTORS) +
+				       (e[i].value % PC_SECTORS) * PC_SECTOR,
+			       m->base + off + record_data_off(h->count) +
+				       i * PC_SECTOR,
+			       PC_SECTOR);
+	}
+	pc_media_fence(m);
+	record_clear(p, off);
+	return 0;
+}
+
+int pc_store_recover(struct pmemcrypt_pool *p)
+{
+	uint64_t *used = calloc((p->blocks + 63) / 64, sizeof(uint64_t));
+	int ret = 0;
+
+	if (!used)
+		return pc_err(-ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < p->nlanes && !ret; i++)
+		ret = replay_lane(p, i);
+	for (uint64_t u = 0; u < p->units && !ret; u++) {
+		uint64_t v = pc_media_load8(&p->media, pc_map_off(p, u)), b;
+
+		if (!v)
+			continue;
+		b = v - 1;
+		if (b >= p->blocks || (used[b / 64] & (1ull << (b % 64))))
+			ret = pc_err(PMEMCRYPT_E_CORRUPT,
+				     "%s: map entry of unit %llu is %s",
+				     p->path, (unsigned long long)u,
+				     b >= p->blocks ? "out of range"
+						    : "shared with another");
+		else
+			used[b / 64] |= 1ull << (b % 64);
+	}
+	p->nfree = 0;
+	for (uint64_t b = p->blocks; b-- > 0 && !ret;)
+		if (!(used[b / 64] & (1ull << (b % 64))))
+			p->free_stack[p->nfree++] = b;
+	free(used);
+	return ret;
+}

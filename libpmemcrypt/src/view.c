@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* view.c -- the plaintext view: DRAM pages decrypted on first touch */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "errormsg.h"
+#include "store.h"
+
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
+
+static void mark_present(struct pc_view *v, uint64_t unit)
+{
+	__atomic_fetch_or(&v->present[unit / 64], 1ull << (unit % 64),
+			  __ATOMIC_RELEASE);
+}
+
+/*
+ * Fills one page of the view with the unit's durable plaintext.  The
+ * present bit and the page change only under the unit's lock, so code
+ * holding the lock sees either an absent page or a mapped one.
+ */
+static int populate(struct pmemcrypt_pool *p, uint64_t unit)
+{
+	struct pc_view *v = &p->view;
+	struct uffdio_copy copy = {
+		.dst = (uintptr_t)(v->base + unit * PC_UNIT),
+		.src = (uintptr_t)v->page,
+		.len = PC_UNIT,
+	};
+	int ret = 0;
+
+	pthread_mutex_lock(pc_stripe(p, unit));
+	if (!pc_view_present(v, unit)) {
+		ret = pc_store_read_unit(p, v->xts, unit, v->page);
+		/* The bit goes first: the faulting thread may run (and
+		 * persist) as soon as the page is in place. */
+		if (!ret)
+			mark_present(v, unit);
+		if (!ret && ioctl(v->uffd, UFFDIO_COPY, &copy) &&
+		    errno != EEXIST) {
+			ret = -errno;
+			__atomic_fetch_and(&v->present[unit / 64],
+					   ~(1ull << (unit % 64)),
+					   __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(pc_stripe(p, unit));
+	return ret;
+}
+
+/* Serves page faults on the view until stopped. */
+static void *fault_thread(void *arg)
+{
+	struct pmemcrypt_pool *p = arg;
+	struct pc_view *v = &p->view;
+	struct pollfd fds[2] = {{v->uffd, POLLIN, 0}, {v->stop_fd, POLLIN, 0}};
+	struct uffd_msg msg;
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fds[1].revents)
+			break;
+		if (read(v->uffd, &msg, sizeof(msg)) != sizeof(msg))
+			continue;
+		if (msg.event != UFFD_EVENT_PAGEFAULT)
+			continue;
+		uint64_t unit = (msg.arg.pagefault.address -
+				 (uintptr_t)v->base) / PC_UNIT;
+		if (populate(p, unit)) {
+			/* Unrecoverable: give the faulting thread a page
+			 * of zeros rather than hang it. */
+			struct uffdio_zeropage z = {
+				.range = {(uintptr_t)v->base + unit * PC_UNIT,
+					  PC_UNIT}};
+			ioctl(v->uffd, UFFDIO_ZEROPAGE, &z);
+		}
+	}
+	return NULL;
+}
+
+/* Opens a userfaultfd registered for missing pages of the view. */
+static int uffd_open(struct pc_view *v)
+{
+	struct uffdio_api api = {.api = UFFD_API};
+	struct uffdio_register reg = {
+		.range = {(uintptr_t)v->base, v->size},
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 && (errno == EPERM || errno == EINVAL))
+		fd = (int)syscall(SYS_userfaultfd,
+				  O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, UFFDIO_API, &api) || ioctl(fd, UFFDIO_REGISTER, &reg)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	v->uffd = fd;
+	return 0;
+}
+
+/* Without userfaultfd: decrypt the whole pool into the view now. */
+static int populate_eagerly(struct pmemcrypt_pool *p)
+{
+	struct pc_view *v = &p->view;
+
+	for (uint64_t u = 0; u < p->units; u++) {
+		int ret = pc_store_read_unit(p, v->xts, u,
+					     v->base + u * PC_UNIT);
+
+		if (ret)
+			return ret;
+		mark_present(v, u);
+	}
+	return 0;
+}
+
+int pc_view_open(struct pmemcrypt_pool *p)
+{
+	struct pc_view *v = &p->view;
+	size_t words = (p->units + 63) / 64;
+	int ret;
+
+	v->uffd = v->stop_fd = -1;
+	v->size = p->units * PC_UNIT;
+	v->base = mmap(NULL, v->size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (v->base == MAP_FAILED) {
+		v->base = NULL;
+		return pc_err(-errno, "view: mmap of %zu bytes: %s", v->size,
+			      strerror(errno));
+	}
+	/* Plaintext stays out of core dumps and forked children. */
+	madvise(v->base, v->size, MADV_DONTDUMP);
+	madvise(v->base, v->size, MADV_DONTFORK);
+	v->present = calloc(words, sizeof(uint64_t));
+	v->page = aligned_alloc(PC_UNIT, PC_UNIT);
+	if (!v->present || !v->page)
+		return pc_err(-ENOMEM, "out of memory");
+	ret = pc_xts_new(&v->xts, p->hdr.cipher, p->sec->dek);
+	if (ret)
+		return ret;
+	if (getenv("PMEMCRYPT_NO_USERFAULTFD") || uffd_open(v))
+		return populate_eagerly(p);
+	v->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (v->stop_fd < 0)
+		return pc_err(-errno, "view: eventfd: %s", strerror(errno));
+	ret = pthread_create(&v->thread, NULL, fault_thread, p);
+	if (ret)
+		return pc_err(-ret, "view: thread: %s", strerror(ret));
+	v->thread_started = 1;
+	return 0;
+}
+
+void pc_view_close(struct pmemcrypt_pool *p)
+{
+	struct pc_view *v = &p->view;
+	uint64_t one = 1;
+
+	if (v->thread_started) {
+		if (write(v->stop_fd, &one, sizeof(one)) != sizeof(one))
+			abort();
+		pthread_join(v->thread, NULL);
+		v->thread_started = 0;
+	}
+	if (v->uffd >= 0)
+		close(v->uffd);
+	if (v->stop_fd >= 0)
+		close(v->stop_fd);
+	v->uffd = v->stop_fd = -1;
+	if (v->base) {
+		/* Drop the plaintext pages before unmapping. */
+		madvise(v->base, v->size, MADV_DONTNEED);
+		munmap(v->base, v->size);
+		v->base = NULL;
+	}
+	if (v->page)
+		explicit_bzero(v->page, PC_UNIT);
+	free(v->page);
+	free(v->present);
+	pc_xts_delete(&v->xts);
+	v->page = NULL;
+	v->present = NULL;
+}

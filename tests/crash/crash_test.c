@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* crash_test.c -- stop workloads at every media store and fence, recover */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "libpmemcrypt.h"
+#include "media.h"
+
+#define UNITS 64
+#define POOL_SIZE (UNITS * PMEMCRYPT_UNIT_SIZE)
+#define CRASHED 42
+#define MAX_OPS 32
+
+/*
+ * What a crash keeps of the stores since the last fence: all, none, every
+ * other 8-byte word, only the newest store, all but the newest.  Keeping
+ * the newest alone catches a missing fence before it.
+ */
+enum mode { KEEP_ALL, DROP_ALL, TORN, KEEP_NEWEST, DROP_NEWEST, NMODES };
+static const char *mode_name[] = {"keep", "drop", "torn", "keep-newest",
+				  "drop-newest"};
+
+/* One step of a workload: set [off, off+len) to byte val. */
+struct op {
+	enum { OP_PERSIST, OP_WRITE, OP_TX, OP_ADD_KEY, OP_CHANGE_KEY,
+	       OP_REMOVE_KEY } kind;
+	uint64_t off[3];
+	size_t len[3];
+	int nranges;
+	uint8_t val;
+};
+
+struct workload {
+	const char *name;
+	struct op ops[MAX_OPS];
+	int nops;
+};
+
+/* The undo journal of stores since the last fence. */
+struct jentry {
+	uint64_t off;
+	size_t len;
+	uint8_t *old;
+};
+
+static struct jentry journal[4096];
+static int njournal;
+static long event_no, crash_at;
+static enum mode crash_mode;
+static uint8_t key_bytes[3][PMEMCRYPT_KEY_SIZE];
+static const char *pool_path;
+
+/* Undoes journalled stores as the crash mode says, then dies. */
+static void crash(struct pc_media *m)
+{
+	for (int i = njournal - 1; i >= 0; i--) {
+		struct jentry *j = &journal[i];
+
+		int newest = i == njournal - 1;
+
+		if (crash_mode == DROP_ALL ||
+		    (crash_mode == KEEP_NEWEST && !newest) ||
+		    (crash_mode == DROP_NEWEST && newest))
+			memcpy(m->base + j->off, j->old, j->len);
+		else if (crash_mode == TORN)
+			for (size_t w = 0; w < j->len; w += 16)
+				memcpy(m->base + j->off + w, j->old + w,
+				       j->len - w < 8 ? j->len - w : 8);
+	}
+	msync(m->base, m->size, MS_SYNC);
+	_exit(CRASHED);
+}
+
+static void hook(struct pc_media *m, enum pc_media_event ev, uint64_t off,
+		 size_t len)
+{
+	if (++event_no == crash_at)
+		crash(m);
+	if (ev == PC_EV_FENCE) {
+		for (int i = 0; i < njournal; i++)
+			free(journal[i].old);
+		njournal = 0;
+		return;
+	}
+	if (njournal == (int)(sizeof(journal) / sizeof(journal[0])))
+		abort();
+	journal[njournal].off = off;
+	journal[njournal].len = len;
+	journal[njournal].old = malloc(len);
+	memcpy(journal[njournal].old, m->base + off, len);
+	njournal++;
+}
+
+static struct pmemcrypt_key *key(int i)
+{
+	struct pmemcrypt_key *k;
+
+	if (pmemcrypt_key_from_raw(&k, key_bytes[i]))
+		abort();
+	return k;
+}
+
+/* Runs one op on an open pool. */
+static int run_op(struct pmemcrypt_pool *p, const struct op *o)
+{
+	uint8_t *base = pmemcrypt_pool_base(p), buf[POOL_SIZE];
+	struct pmemcrypt_key *a, *b;
+	struct pmemcrypt_tx *tx;
+	int ret = 0;
+
+	switch (o->kind) {
+	case OP_PERSIST:
+		memset(base + o->off[0], o->val, o->len[0]);
+		return pmemcrypt_persist(p, base + o->off[0], o->len[0]);
+	case OP_WRITE:
+		memset(buf, o->val, o->len[0]);
+		return pmemcrypt_write(p, buf, o->len[0], o->off[0]);
+	case OP_TX:
+		ret = pmemcrypt_tx_begin(p, &tx);
+		for (int i = 0; i < o->nranges && !ret; i++) {
+			ret = pmemcrypt_tx_add(tx, base + o->off[i], o->len[i]);
+			memset(base + o->off[i], o->val + i, o->len[i]);
+		}
+		return ret ? ret : pmemcrypt_tx_commit(&tx);
+	case OP_ADD_KEY:
+		a = key(o->val);
+		ret = pmemcrypt_pool_add_key(p, a, NULL);
+		pmemcrypt_key_delete(&a);
+		return ret;
+	case OP_CHANGE_KEY:
+		a = key(o->val);
+		b = key(o->val + 1);
+		ret = pmemcrypt_pool_change_key(p, a, b);
+		pmemcrypt_key_delete(&a);
+		pmemcrypt_key_delete(&b);
+		return ret;
+	case OP_REMOVE_KEY:
+		a = key(o->val);
+		ret = pmemcrypt_pool_find_slot(p, a);
+		pmemcrypt_key_delete(&a);
+		return ret < 0 ? ret : pmemcrypt_pool_remove_key(p, ret);
+	}
+	return -EINVAL;
+}
+
+/* Applies op to the expected content and key set. */
+static void model_op(uint8_t *data, int *keys, const struct op *o)
+{
+	switch (o->kind) {
+	case OP_PERSIST:
+	case OP_WRITE:
+		memset(data + o->off[0], o->val, o->len[0]);
+		break;
+	case OP_TX:
+		for (int i = 0; i < o->nranges; i++)
+			memset(data + o->off[i], o->val + i, o->len[i]);
+		break;
+	case OP_ADD_KEY:
+		keys[o->val] = 1;
+		break;
+	case OP_CHANGE_KEY:
+		keys[o->val] = 0;
+		keys[o->val + 1] = 1;
+		break;
+	case OP_REMOVE_KEY:
+		keys[o->val] = 0;
+		break;
+	}
+}
+
+/* Child: opens the pool, arms the hook, runs the workload. */
+static void child(const struct workload *w, volatile int *done)
+{
+	struct pmemcrypt_key *k = key(0);
+	struct pmemcrypt_pool *p;
+
+	if (pmemcrypt_pool_open(&p, pool_path, k, 0))
+		_exit(3);
+	pmemcrypt_key_delete(&k);
+	pc_media_hook = hook;
+	for (int i = 0; i < w->nops; i++) {
+		if (run_op(p, &w->ops[i]))
+			_exit(4);
+		*done = i + 1;
+	}
+	pc_media_hook = NULL;
+	pmemcrypt_pool_close(&p);
+	_exit(0);
+}
+
+/* Which of the three keys open the pool now; opens it with the first. */
+static int open_any(struct pmemcrypt_pool **p, int opens[3])
+{
+	int first = -1;
+
+	for (int i = 0; i < 3; i++) {
+		struct pmemcrypt_key *k = key(i);
+		struct pmemcrypt_pool *q;
+		int ret = pmemcrypt_pool_open(&q, pool_path, k,
+					      PMEMCRYPT_OPEN_REPAIR);
+
+		pmemcrypt_key_delete(&k);
+		opens[i] = ret == 0;
+		if (ret == 0 && first < 0)
+			first = i;
+		pmemcrypt_pool_close(&q);
+	}
+	if (first >= 0) {
+		struct pmemcrypt_key *k = key(first);
+
+		if (pmemcrypt_pool_open(p, pool_path, k, 0))
+			first = -1;
+		pmemcrypt_key_delete(&k);
+	}
+	return first;
+}
+
+/* Checks the recovered pool equals the model before or after op i. */
+static int verify(const struct workload *w, int i, char *why, size_t whylen)
+{
+	static uint8_t before[POOL_SIZE], after[POOL_SIZE], got[POOL_SIZE];
+	int kb[3] = {1, 0, 0}, ka[3], opens[3];
+	struct pmemcrypt_check_report r;
+	struct pmemcrypt_pool *p;
+	int ok_b, ok_a;
+
+	memset(before, 0, sizeof(before));
+	for (int j = 0; j < i; j++)
+		model_op(before, kb, &w->ops[j]);
+	memcpy(after, before, sizeof(after));
+	memcpy(ka, kb, sizeof(ka));
+	if (i < w->nops)
+		model_op(after, ka, &w->ops[i]);
+	if (open_any(&p, opens) < 0) {
+		snprintf(why, whylen, "no key opens: %s", pmemcrypt_errormsg());
+		return 0;
+	}
+	if (pmemcrypt_read(p, got, sizeof(got), 0) ||
+	    pmemcrypt_pool_check(p, &r, NULL, NULL)) {
+		snprintf(why, whylen, "read/check: %s", pmemcrypt_errormsg());
+		pmemcrypt_pool_close(&p);
+		return 0;
+	}
+	pmemcrypt_pool_close(&p);
+	ok_b = !memcmp(got, before, sizeof(got)) && !memcmp(opens, kb, sizeof(kb));
+	ok_a = !memcmp(got, after, sizeof(got)) && !memcmp(opens, ka, sizeof(ka));
+	if (!ok_b && !ok_a)
+		snprintf(why, whylen,
+			 "content/keys match neither the state before nor "
+			 "after op %d (keys open: %d%d%d)",
+			 i, opens[0], opens[1], opens[2]);
+	return ok_b || ok_a;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	static uint8_t buf[1 << 20];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_TRUNC);
+	ssize_t n;
+	int ret = in < 0 || out < 0;
+
+	while (!ret && (n = read(in, buf, sizeof(buf))) > 0)
+		ret = write(out, buf, (size_t)n) != n;
+	close(in);
+	close(out);
+	return ret;
+}
+
+/* Crashes w at every event under one mode; returns failures. */
+static int crash_all(const struct workload *w, enum mode mode,
+		     const char *pristine, long *points)
+{
+	volatile int *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int failures = 0;
+
+	for (long k = 1;; k++) {
+		char why[256];
+		int status;
+		pid_t pid;
+
+		if (copy_file(pristine, pool_path))
+			return -1;
+		*done = 0;
+		pid = fork();
+		if (pid == 0) {
+			crash_at = k;
+			crash_mode = mode;
+			child(w, done);
+		}
+		waitpid(pid, &status, 0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			break;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != CRASHED) {
+			printf("# %s/%s: event %ld: child failed (%d)\n",
+			       w->name, mode_name[mode], k, status);
+			failures++;
+			break;
+		}
+		(*points)++;
+		if (!verify(w, *done, why, sizeof(why))) {
+			printf("# %s/%s: crash at event %ld (op %d): %s\n",
+			       w->name, mode_name[mode], k, *done, why);
+			failures++;
+		}
+	}
+	munmap((void *)done, 4096);
+	return failures;
+}
+
+#define U PMEMCRYPT_UNIT_SIZE
+static const struct workload workloads[] = {
+	{"persist", {
+		{OP_PERSIST, {0}, {100}, 1, 0x11},
+		{OP_PERSIST, {U + 10}, {3 * U}, 1, 0x22},
+		{OP_PERSIST, {50}, {20}, 1, 0x33},
+		{OP_PERSIST, {5 * U}, {8 * U}, 1, 0x44},
+		{OP_PERSIST, {2 * U - 8}, {16}, 1, 0x55},
+	}, 5},
+	{"write", {
+		{OP_WRITE, {7}, {U}, 1, 0x61},
+		{OP_WRITE, {3 * U + 100}, {2 * U}, 1, 0x62},
+		{OP_WRITE, {0}, {U}, 1, 0x63},
+		{OP_WRITE, {10 * U - 1}, {2}, 1, 0x64},
+	}, 4},
+	{"tx", {
+		{OP_TX, {0, 8 * U, 20 * U + 5}, {64, 2 * U, 100}, 3, 0x70},
+		{OP_TX, {U, 30 * U}, {U, 16}, 2, 0x80},
+		{OP_TX, {8 * U + 1, 40 * U}, {10, 3 * U}, 2, 0x90},
+	}, 3},
+	{"keys", {
+		{OP_PERSIST, {0}, {2 * U}, 1, 0xa0},
+		{OP_ADD_KEY, {0}, {0}, 0, 1},
+		{OP_CHANGE_KEY, {0}, {0}, 0, 1},
+		{OP_REMOVE_KEY, {0}, {0}, 0, 0},
+	}, 4},
+};
+
+int main(int argc, char **argv)
+{
+	char dir[] = "/dev/shm/pmemcrypt-crash-XXXXXX", path[128], pristine[128];
+	struct pmemcrypt_config *cfg;
+	struct pmemcrypt_pool *p;
+	struct pmemcrypt_key *k;
+	int n = 0, failed = 0;
+	size_t nw = sizeof(workloads) / sizeof(workloads[0]);
+
+	setenv("PMEM2_FORCE_GRANULARITY", "CACHE_LINE", 0);
+	if (!mkdtemp(dir)) {
+		printf("1..0 # SKIP no /dev/shm: %s\n", strerror(errno));
+		return 77;
+	}
+	snprintf(path, sizeof(path), "%s/pool", dir);
+	snprintf(pristine, sizeof(pristine), "%s/pristine", dir);
+	pool_path = path;
+	for (int i = 0; i < 3; i++)
+		memset(key_bytes[i], 0x10 * (i + 1), PMEMCRYPT_KEY_SIZE);
+	printf("1..%zu\n", nw * NMODES);
+	k = key(0);
+	if (pmemcrypt_config_new(&cfg) || pmemcrypt_config_set_size(cfg, POOL_SIZE) ||
+	    pmemcrypt_config_set_lanes(cfg, 2, 16) ||
+	    pmemcrypt_pool_create(&p, path, cfg, k)) {
+		printf("Bail out! create: %s\n", pmemcrypt_errormsg());
+		return 1;
+	}
+	pmemcrypt_pool_close(&p);
+	pmemcrypt_key_delete(&k);
+	pmemcrypt_config_delete(&cfg);
+	if (copy_file(path, pristine) && (close(open(pristine, O_CREAT | O_WRONLY, 0600)),
+					  copy_file(path, pristine))) {
+		printf("Bail out! copy\n");
+		return 1;
+	}
+	for (size_t w = 0; w < nw; w++)
+		for (int m = 0; m < NMODES; m++) {
+			long points = 0;
+			int f = crash_all(&workloads[w], m, pristine, &points);
+
+			failed |= f != 0;
+			printf("%sok %d - %s/%s: %ld crash points%s\n",
+			       f ? "not " : "", ++n, workloads[w].name,
+			       mode_name[m], points,
+			       f ? "" : ", all recovered to before or after");
+		}
+	unlink(path);
+	unlink(pristine);
+	rmdir(dir);
+	(void)argc;
+	(void)argv;
+	return failed;
+}

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# tests/tools/module.mk -- end-to-end tests of the pmemcrypt command.
+#
+# test_cli.sh is copied into the build tree, where it finds the programs
+# it tests next to it.
+
+CLI_TEST := $(B)/tests/tools/test_cli.sh
+POOL_HELPER := $(B)/tests/tools/pool_helper
+
+TESTS_ONCE += $(CLI_TEST)
+
+$(B)/tests/tools/pool_helper.o: EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS)
+
+$(POOL_HELPER): $(B)/tests/tools/pool_helper.o $(LIBPMEMCRYPT_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_LIBS)
+
+# tools/pmemcrypt/module.mk is read after this file: name the tool by path.
+$(CLI_TEST): tests/tools/test_cli.sh $(B)/tools/pmemcrypt/pmemcrypt \
+		$(POOL_HELPER)
+	$(call msg,GEN,$@)
+	$(Q)install -D -m 0755 $< $@

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# lib.sh -- host-side helpers of the VM tests (sourced by test-*.sh).
+#
+# vm_boot ARGS...   run vm-run.sh ARGS, renumber its TAP lines into one
+#                   sequence across boots; exit 77 when the VM cannot run
+# host_check DESC CMD...  a host-side TAP check
+# vm_done           exit 1 if anything failed
+# shellcheck shell=bash
+
+vm_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+vm_n=0
+vm_failed=0
+
+vm_boot() {
+	local out rc=0 line
+	out=$("$vm_here/vm-run.sh" "$@" 2>&1) || rc=$?
+	if [ $rc -eq 77 ]; then
+		echo "$out" | grep -i skip || echo "SKIP: the VM cannot run here"
+		exit 77
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]*)
+			vm_n=$((vm_n + 1))
+			echo "ok $vm_n - ${line#* - }"
+			;;
+		"not ok "[0-9]*)
+			vm_n=$((vm_n + 1))
+			echo "not ok $vm_n - ${line#* - }"
+			vm_failed=1
+			;;
+		*) echo "$line" ;;
+		esac
+	done <<<"$out"
+	if [ $rc -ne 0 ]; then
+		vm_n=$((vm_n + 1))
+		echo "not ok $vm_n - boot: vm-run.sh $* (exit $rc)"
+		vm_failed=1
+	fi
+	return 0
+}
+
+host_check() {
+	local desc=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	vm_n=$((vm_n + 1))
+	if [ $rc -eq 0 ]; then
+		echo "ok $vm_n - $desc"
+	else
+		echo "not ok $vm_n - $desc"
+		echo "$out" | sed 's/^/#   /' | tail -n 20
+		vm_failed=1
+	fi
+}
+
+vm_done() {
+	exit $vm_failed
+}

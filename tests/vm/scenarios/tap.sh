@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# tap.sh -- TAP helpers for guest scenarios (sourced; busybox sh).
+#
+# check DESC CMD...   runs CMD, prints "ok N - DESC" or "not ok N - DESC"
+# skip_check DESC WHY prints "ok N - DESC # SKIP WHY"
+# tap_done            exits 1 when a check failed, 0 otherwise
+# shellcheck shell=sh
+
+tap_n=0
+tap_failed=0
+
+check() {
+	desc=$1
+	shift
+	tap_n=$((tap_n + 1))
+	if "$@" >/tmp/check.out 2>&1; then
+		echo "ok $tap_n - $desc"
+	else
+		echo "not ok $tap_n - $desc"
+		sed 's/^/#   /' /tmp/check.out | tail -n 15
+		tap_failed=1
+	fi
+}
+
+skip_check() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
+tap_done() {
+	exit $tap_failed
+}

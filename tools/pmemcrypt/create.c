@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* create.c -- pmemcrypt create: a new pool in a file or device-dax */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "key.h"
+#include "progress.h"
+
+static const char cmd[] = "create";
+
+/* clang-format off */
+static const char create_usage[] =
+	"usage: pmemcrypt create <pool> --size SIZE [options] <key option>\n"
+	"\n"
+	"Create an encrypted pool.  A regular file is created, or extended,\n"
+	"to SIZE bytes; a device-dax is used whole (no --size).\n"
+	"\n"
+	"  -s, --size SIZE       pool file size (suffixes K, M, G, T)\n"
+	"  -c, --cipher NAME     aes-256-xts (default) or aes-128-xts\n"
+	"  -l, --lanes N         concurrent-writer lanes (default 16)\n"
+	"      --tx-units N      units of one atomic update (default 1020)\n"
+	"      --kdf-time T      Argon2id passes (default 3)\n"
+	"      --kdf-memory KIB  Argon2id memory in KiB (default 65536)\n"
+	"      --kdf-threads P   Argon2id lanes (default 2)\n"
+	"                        (all three --kdf options, or none)\n"
+	"  -f, --force           overwrite a pool, shrink a longer file\n"
+	PROGRESS_HELP
+	"  -h, --help            show this help\n"
+	"\n"
+	KEY_HELP;
+/* clang-format on */
+
+/*
+ * libpmemcrypt's defaults, for --lanes without --tx-units and the other
+ * way round: pmemcrypt_config_set_lanes() sets both.
+ */
+#define DEFAULT_LANES 16
+#define DEFAULT_TX_UNITS 1020
+
+enum create_opt {
+	OPT_TX_UNITS = 0x200,
+	OPT_KDF_TIME,
+	OPT_KDF_MEMORY,
+	OPT_KDF_THREADS,
+};
+
+/* What the command line asked for. */
+struct create_args {
+	const char *path;
+	uint64_t size;
+	enum pmemcrypt_cipher cipher;
+	uint32_t lanes, tx_units;
+	uint32_t kdf[3]; /* time, memory, threads: all or none */
+	bool kdf_given, force;
+	enum progress_mode progress;
+	struct key_source key;
+};
+
+/* Parses a number option that must not be 0. */
+static int parse_count(const char *what, const char *arg, uint32_t *val)
+{
+	if (parse_u32(arg, val) || !*val)
+		return usage_error(cmd, "bad %s '%s'", what, arg);
+	return EXIT_OK;
+}
+
+/* Records one option (not a key option) in a; returns an exit code. */
+static int parse_option(struct create_args *a, int opt, const char *arg)
+{
+	switch (opt) {
+	case 's':
+		if (parse_size(arg, &a->size) || !a->size)
+			return usage_error(cmd, "bad size '%s'", arg);
+		return EXIT_OK;
+	case 'c':
+		if (!strcmp(arg, "aes-256-xts"))
+			a->cipher = PMEMCRYPT_CIPHER_AES256_XTS;
+		else if (!strcmp(arg, "aes-128-xts"))
+			a->cipher = PMEMCRYPT_CIPHER_AES128_XTS;
+		else
+			return usage_error(cmd, "unknown cipher '%s'", arg);
+		return EXIT_OK;
+	case 'l':
+		return parse_count("lane count", arg, &a->lanes);
+	case OPT_TX_UNITS:
+		return parse_count("--tx-units", arg, &a->tx_units);
+	case OPT_KDF_TIME:
+	case OPT_KDF_MEMORY:
+	case OPT_KDF_THREADS:
+		a->kdf_given = true;
+		return parse_count("KDF cost", arg,
+				   &a->kdf[opt - OPT_KDF_TIME]);
+	case 'f':
+		a->force = true;
+		return EXIT_OK;
+	case PROGRESS_OPT_ON:
+		a->progress = PROGRESS_ON;
+		return EXIT_OK;
+	case PROGRESS_OPT_OFF:
+		a->progress = PROGRESS_OFF;
+		return EXIT_OK;
+	case 'h':
+		fputs(create_usage, stdout);
+		return -1;
+	default:
+		return bad_option(cmd);
+	}
+}
+
+/* Parses the command line into a; returns an exit code, -1 after --help. */
+static int parse_args(struct create_args *a, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"size", required_argument, NULL, 's'},
+		{"cipher", required_argument, NULL, 'c'},
+		{"lanes", required_argument, NULL, 'l'},
+		{"tx-units", required_argument, NULL, OPT_TX_UNITS},
+		{"kdf-time", required_argument, NULL, OPT_KDF_TIME},
+		{"kdf-memory", required_argument, NULL, OPT_KDF_MEMORY},
+		{"kdf-threads", required_argument, NULL, OPT_KDF_THREADS},
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		PROGRESS_OPTIONS,
+		KEY_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	const char *shorts = "s:c:l:fh";
+	int opt, ret;
+
+	options_begin(cmd, argv);
+	while ((opt = getopt_long(argc, argv, shorts, options, NULL)) != -1) {
+		if (key_source_parse(&a->key, KEY_OPT_BASE, opt, optarg))
+			continue;
+		ret = parse_option(a, opt, optarg);
+		if (ret)
+			return ret;
+	}
+	if (a->kdf_given && !(a->kdf[0] && a->kdf[1] && a->kdf[2]))
+		return usage_error(cmd, "give all three --kdf options or none");
+	ret = pool_arg(cmd, argc, argv, optind, &a->path);
+	return ret ? ret : key_source_check(&a->key, cmd);
+}
+
+/* Whether the file already holds a pool (intact or damaged). */
+static bool holds_pool(const char *path)
+{
+	struct pmemcrypt_info info;
+	int ret = pmemcrypt_info_read(&info, path);
+
+	return ret == 0 || ret == PMEMCRYPT_E_HDR_COPY ||
+	       ret == PMEMCRYPT_E_HDR_CORRUPT || ret == PMEMCRYPT_E_HDR_MAC ||
+	       ret == PMEMCRYPT_E_VERSION;
+}
+
+/* Refuses to overwrite or shrink what path holds, unless forced. */
+static int check_existing(const struct create_args *a, const struct stat *st)
+{
+	const char *path = a->path;
+
+	if (!a->force && holds_pool(path))
+		return usage_error(cmd, "%s holds a pool (--force overwrites)",
+				   path);
+	if (S_ISCHR(st->st_mode))
+		return a->size ? usage_error(cmd, "no --size on a device-dax")
+			       : EXIT_OK;
+	if (!S_ISREG(st->st_mode))
+		return usage_error(cmd, "%s is no file or device-dax", path);
+	if (a->size && (uint64_t)st->st_size > a->size && !a->force)
+		return usage_error(cmd, "%s is longer than --size", path);
+	return EXIT_OK;
+}
+
+/*
+ * Makes path ready for a pool: checks a device-dax, creates or sizes a
+ * regular file; *created tells whether the file is new.
+ */
+static int prepare_file(const struct create_args *a, bool *created)
+{
+	const char *path = a->path;
+	struct stat st;
+	int fd, ret;
+
+	*created = stat(path, &st) != 0;
+	if (*created && errno != ENOENT)
+		return fail_errno(cmd, path, -errno, "cannot stat");
+	if (!*created) {
+		ret = check_existing(a, &st);
+		if (ret || S_ISCHR(st.st_mode))
+			return ret;
+	}
+	if (!a->size)
+		return usage_error(cmd, "--size is needed for a file");
+	fd = open(path, O_RDWR | O_CLOEXEC | (*created ? O_CREAT | O_EXCL : 0),
+		  0600);
+	if (fd < 0)
+		return fail_errno(cmd, path, -errno, "cannot open");
+	if (!*created && (uint64_t)st.st_size > a->size)
+		ret = ftruncate(fd, a->size) ? errno : 0;
+	else
+		ret = posix_fallocate(fd, 0, a->size);
+	close(fd);
+	if (!ret)
+		return EXIT_OK;
+	if (*created)
+		unlink(path);
+	return fail_errno(cmd, path, -ret, "cannot size the file");
+}
+
+/* Builds the pool settings from the command line. */
+static int make_config(const struct create_args *a, struct progress *bar,
+		       struct pmemcrypt_config **cfg)
+{
+	uint32_t lanes = a->lanes ? a->lanes : DEFAULT_LANES;
+	uint32_t tx_units = a->tx_units ? a->tx_units : DEFAULT_TX_UNITS;
+	int ret = pmemcrypt_config_new(cfg);
+
+	if (!ret && a->cipher)
+		ret = pmemcrypt_config_set_cipher(*cfg, a->cipher);
+	if (!ret && (a->lanes || a->tx_units))
+		ret = pmemcrypt_config_set_lanes(*cfg, lanes, tx_units);
+	if (!ret && a->kdf_given)
+		ret = pmemcrypt_config_set_kdf(*cfg, a->kdf[0], a->kdf[1],
+					       a->kdf[2]);
+	if (!ret && bar->enabled)
+		ret = pmemcrypt_config_set_progress(*cfg, progress_update, bar);
+	return ret ? fail(cmd, a->path, ret) : EXIT_OK;
+}
+
+/* pmemcrypt create <pool> --size SIZE [options] <key option> */
+int cmd_create(int argc, char **argv)
+{
+	struct create_args a = {.key = KEY_SOURCE_INIT};
+	struct pmemcrypt_config *cfg = NULL;
+	struct pmemcrypt_pool *pool = NULL;
+	struct pmemcrypt_key *key = NULL;
+	struct progress bar;
+	bool created = false;
+	int ret;
+
+	ret = parse_args(&a, argc, argv);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	progress_init(&bar, a.progress);
+	ret = make_config(&a, &bar, &cfg);
+	if (ret)
+		goto out;
+	ret = prepare_file(&a, &created);
+	if (ret)
+		goto out;
+	ret = key_source_load(&a.key, cmd, a.path, true, &key);
+	if (ret)
+		goto out_unlink;
+	ret = pmemcrypt_pool_create(&pool, a.path, cfg, key);
+	progress_end(&bar);
+	if (!ret)
+		ret = pmemcrypt_pool_close(&pool);
+	if (!ret) {
+		ret = info_print(cmd, a.path);
+		goto out;
+	}
+	ret = fail(cmd, a.path, ret);
+out_unlink:
+	if (created)
+		unlink(a.path);
+out:
+	pmemcrypt_key_delete(&key);
+	pmemcrypt_config_delete(&cfg);
+	return ret;
+}

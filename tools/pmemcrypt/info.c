@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* info.c -- pmemcrypt info: a pool's public header as JSON */
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "cmd.h"
+
+static const char info_usage[] =
+	"usage: pmemcrypt info <pool>\n"
+	"\n"
+	"Print the public header of a pool as JSON: format version, UUID,\n"
+	"cipher, sizes, lanes, the state of both header copies and the key\n"
+	"slots in use.  No key is needed and none is shown.\n"
+	"\n"
+	"  -h, --help            show this help\n";
+
+/* One used key slot: its index, type and how it is opened. */
+static struct json_object *slot_json(int index,
+				     const struct pmemcrypt_slot_info *s)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_add_u64(obj, "slot", index);
+	json_add_str(obj, "type", json_key_type(s->type));
+	if (s->type == PMEMCRYPT_KEY_PASSPHRASE) {
+		json_add_str(obj, "kdf", "argon2id");
+		json_add_u64(obj, "kdf_time", s->kdf_t_cost);
+		json_add_u64(obj, "kdf_memory_kib", s->kdf_m_cost_kib);
+		json_add_u64(obj, "kdf_threads", s->kdf_parallelism);
+	}
+	if (s->type == PMEMCRYPT_KEY_KEYRING)
+		json_add_str(obj, "description", s->description);
+	return obj;
+}
+
+/* Formats a UUID in its canonical 8-4-4-4-12 form (37 bytes with NUL). */
+static void uuid_str(const uint8_t u[16], char *out)
+{
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*out++ = '-';
+		out += sprintf(out, "%02x", u[i]);
+	}
+}
+
+/* The whole header of the pool at path as a JSON object. */
+static struct json_object *info_json(const struct pmemcrypt_info *info,
+				     const char *path)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *headers = json_object_new_array();
+	struct json_object *slots = json_object_new_array();
+	char buf[40];
+
+	if (!obj || !headers || !slots) {
+		json_object_put(obj);
+		json_object_put(headers);
+		json_object_put(slots);
+		return NULL;
+	}
+	json_add_str(obj, "path", path);
+	snprintf(buf, sizeof(buf), "%u.%u", info->major, info->minor);
+	json_add_str(obj, "version", buf);
+	uuid_str(info->uuid, buf);
+	json_add_str(obj, "uuid", buf);
+	json_add_str(obj, "cipher", pmemcrypt_cipher_name(info->cipher));
+	json_add_u64(obj, "size", info->size);
+	json_add_u64(obj, "file_size", info->file_size);
+	json_add_u64(obj, "units", info->units);
+	json_add_u64(obj, "blocks", info->blocks);
+	json_add_u64(obj, "lanes", info->lanes);
+	json_add_u64(obj, "units_per_tx", info->units_per_tx);
+	json_add_u64(obj, "generation", info->generation);
+	for (int i = 0; i < 2; i++) {
+		struct json_object *h = json_object_new_object();
+
+		json_add_u64(h, "copy", i + 1);
+		json_add_str(h, "status",
+			     info->header_ok[i] ? "ok" : "corrupt");
+		json_object_array_add(headers, h);
+	}
+	json_object_object_add(obj, "headers", headers);
+	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
+		if (info->slots[i].used)
+			json_object_array_add(slots,
+					      slot_json(i, &info->slots[i]));
+	json_object_object_add(obj, "slots", slots);
+	return obj;
+}
+
+/*
+ * Reads the header of the pool at path and prints it as JSON, also when
+ * one header copy is corrupt (then exits 3 after printing).
+ */
+int info_print(const char *cmd, const char *path)
+{
+	struct pmemcrypt_info info;
+	int ret, err;
+
+	ret = pmemcrypt_info_read(&info, path);
+	if (ret && ret != PMEMCRYPT_E_HDR_COPY)
+		return fail(cmd, path, ret);
+	err = json_print(info_json(&info, path));
+	if (err)
+		return fail_errno(cmd, path, err, "cannot print");
+	/* one corrupt copy: the header is shown, and the damage reported */
+	return ret ? fail(cmd, path, ret) : EXIT_OK;
+}
+
+/* pmemcrypt info <pool> */
+int cmd_info(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *path;
+	int opt, ret;
+
+	options_begin("info", argv);
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(info_usage, stdout);
+			return EXIT_OK;
+		default:
+			return bad_option("info");
+		}
+	}
+	ret = pool_arg("info", argc, argv, optind, &path);
+	return ret ? ret : info_print("info", path);
+}
