@@ -9,7 +9,7 @@
 
 VM_B := $(B)/tests/vm
 VM_HELPERS := $(VM_B)/dax-mmap $(VM_B)/pconfig-user
-VM_TESTS := $(VM_B)/test-harness $(VM_B)/test-mktme
+VM_TESTS := $(VM_B)/test-harness $(VM_B)/test-mktme $(VM_B)/test-pool
 
 TESTS_ONCE += $(VM_TESTS)
 
@@ -31,3 +31,6 @@ $(VM_B)/test-%: tests/vm/test-%.sh $(VM_HELPERS) \
 	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
 		"$(abspath $<)" "$(abspath $(VM_B))" >$@
 	$(Q)chmod +x $@
+
+# test-pool runs the pmemcrypt tool and the test pool helper in the VM.
+$(VM_B)/test-pool: $(B)/tools/pmemcrypt/pmemcrypt $(B)/tests/tools/pool_helper
