@@ -148,7 +148,12 @@ void *pmemcrypt_pool_base(const struct pmemcrypt_pool *pool);
 /* Usable size in bytes. */
 size_t pmemcrypt_pool_size(const struct pmemcrypt_pool *pool);
 
-/* Makes the units covering [addr, addr+len) durable, atomically. */
+/*
+ * Makes [addr, addr+len) of the view durable, atomically.  Durability is
+ * per 1 KiB sector (per 4 KiB unit for units never written before): other
+ * stores in the same sectors become durable too, including stores of an
+ * open transaction on them.
+ */
 int pmemcrypt_persist(struct pmemcrypt_pool *pool, const void *addr,
 		      size_t len);
 /* Reads len bytes at offset into buf. */
