@@ -92,7 +92,11 @@ check: check-build
 	$(Q)tests/run-tests.sh $(B)/logs $(TESTS) $(TESTS_ONCE) \
 		$(if $(filter 1,$(SANITIZE)),,$(SAN_TESTS))
 
-bench: $(BENCHES)
+# Benchmarks run one after the other: in parallel they would measure
+# each other.
+bench:
+	$(Q)for b in $(BENCHES); do \
+		$(MAKE) --no-print-directory -j1 $$b || exit 1; done
 
 install: all
 	$(Q)for f in $(INSTALL_BIN); do \
