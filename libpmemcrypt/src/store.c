@@ -136,9 +136,8 @@ static void blocks_give(struct pmemcrypt_pool *p, const uint64_t *in,
 	pthread_mutex_unlock(&p->alloc_lock);
 }
 
-/* Locks (or unlocks) the stripes of sorted entries in ascending order. */
-static void stripes_lock(struct pmemcrypt_pool *p, const uint64_t *ents,
-			 size_t n, uint64_t set[PC_STRIPES / 64], int lock)
+void pc_stripes_lock(struct pmemcrypt_pool *p, const uint64_t *ents,
+		     size_t n, uint64_t set[PC_STRIPES / 64], int lock)
 {
 	if (n == 1) {
 		pthread_mutex_t *m = pc_stripe(p, PC_ENT_LBA(ents[0]));
@@ -369,11 +368,11 @@ int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
 			      "limit of %u units",
 			      n, p->units_per_tx);
 	l = pc_lane_get(p);
-	stripes_lock(p, ents, n, set, 1);
+	pc_stripes_lock(p, ents, n, set, 1);
 	k = in_place_sectors(p, ents, n);
 	ret = k ? update_in_place(p, l, ents, n, k, plain, arg)
 		: update_out_of_place(p, l, ents, n, plain, arg);
-	stripes_lock(p, ents, n, set, 0);
+	pc_stripes_lock(p, ents, n, set, 0);
 	pc_lane_put(l);
 	return ret;
 }

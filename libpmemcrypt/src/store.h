@@ -32,6 +32,13 @@ int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
 int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 		       uint64_t lba, uint8_t *dst);
 
+/*
+ * Locks (lock=1) or unlocks (lock=0, same set) the units of n entries in
+ * ascending stripe order; set holds the stripes between the two calls.
+ */
+void pc_stripes_lock(struct pmemcrypt_pool *p, const uint64_t *ents,
+		     size_t n, uint64_t set[PC_STRIPES / 64], int lock);
+
 struct pc_lane *pc_lane_get(struct pmemcrypt_pool *p);
 void pc_lane_put(struct pc_lane *lane);
 

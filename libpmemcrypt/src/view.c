@@ -27,37 +27,75 @@ static void mark_present(struct pc_view *v, uint64_t unit)
 }
 
 /*
- * Fills one page of the view with the unit's durable plaintext.  The
- * present bit and the page change only under the unit's lock, so code
- * holding the lock sees either an absent page or a mapped one.
+ * Fills pages [unit, unit+n) of the view with the units' durable
+ * plaintext, in one copy.  The present bits and the pages change only
+ * under the units' locks, so code holding a unit's lock sees either an
+ * absent page or a mapped one.  Stops before the first unit already
+ * present; returns the number of pages filled or an error.
  */
-static int populate(struct pmemcrypt_pool *p, uint64_t unit)
+static int populate(struct pmemcrypt_pool *p, uint64_t unit, size_t n)
 {
 	struct pc_view *v = &p->view;
-	struct uffdio_copy copy = {
-		.dst = (uintptr_t)(v->base + unit * PC_UNIT),
-		.src = (uintptr_t)v->page,
-		.len = PC_UNIT,
-	};
+	uint64_t ents[PC_READAHEAD_MAX] = {0}, set[PC_STRIPES / 64];
+	struct uffdio_copy copy;
+	size_t k = 0;
 	int ret = 0;
 
-	pthread_mutex_lock(pc_stripe(p, unit));
-	if (!pc_view_present(v, unit)) {
-		ret = pc_store_read_unit(p, v->xts, unit, v->page);
-		/* The bit goes first: the faulting thread may run (and
-		 * persist) as soon as the page is in place. */
-		if (!ret)
-			mark_present(v, unit);
-		if (!ret && ioctl(v->uffd, UFFDIO_COPY, &copy) &&
-		    errno != EEXIST) {
-			ret = -errno;
-			__atomic_fetch_and(&v->present[unit / 64],
-					   ~(1ull << (unit % 64)),
-					   __ATOMIC_RELEASE);
-		}
+	for (size_t i = 0; i < n; i++)
+		ents[i] = PC_ENT(unit + i, 0);
+	pc_stripes_lock(p, ents, n, set, 1);
+	while (k < n && !pc_view_present(v, unit + k) && !ret) {
+		ret = pc_store_read_unit(p, v->xts, unit + k,
+					 v->page + k * PC_UNIT);
+		k += !ret;
 	}
-	pthread_mutex_unlock(pc_stripe(p, unit));
-	return ret;
+	/* The bits go first: a faulting thread may run (and persist) as
+	 * soon as its page is in place. */
+	for (size_t i = 0; i < k; i++)
+		mark_present(v, unit + i);
+	copy = (struct uffdio_copy){
+		.dst = (uintptr_t)(v->base + unit * PC_UNIT),
+		.src = (uintptr_t)v->page,
+		.len = k * PC_UNIT,
+	};
+	if (k && ioctl(v->uffd, UFFDIO_COPY, &copy) && errno != EEXIST) {
+		ret = -errno;
+		for (size_t i = 0; i < k; i++)
+			__atomic_fetch_and(&v->present[(unit + i) / 64],
+					   ~(1ull << ((unit + i) % 64)),
+					   __ATOMIC_RELEASE);
+	}
+	pc_stripes_lock(p, ents, n, set, 0);
+	return ret ? ret : (int)k;
+}
+
+/*
+ * Serves a fault at unit.  A fault right after the previous window reads
+ * ahead a window that doubles up to PC_READAHEAD_MAX units; any other
+ * fills one page.
+ */
+static void serve_fault(struct pmemcrypt_pool *p, uint64_t unit,
+			uint64_t *next, size_t *window)
+{
+	struct pc_view *v = &p->view;
+	size_t n;
+	int got;
+
+	*window = unit == *next ? (*window > 1 ? *window * 2 : 2) : 1;
+	if (*window > PC_READAHEAD_MAX)
+		*window = PC_READAHEAD_MAX;
+	n = unit + *window <= p->units ? *window : p->units - unit;
+	got = populate(p, unit, n);
+	if (got < 0) {
+		/* Unrecoverable: give the faulting thread a page of zeros
+		 * rather than hang it. */
+		struct uffdio_zeropage z = {
+			.range = {(uintptr_t)v->base + unit * PC_UNIT, PC_UNIT}};
+
+		ioctl(v->uffd, UFFDIO_ZEROPAGE, &z);
+		got = 1;
+	}
+	*next = unit + (uint64_t)(got ? got : 1);
 }
 
 /* Serves page faults on the view until stopped. */
@@ -66,6 +104,8 @@ static void *fault_thread(void *arg)
 	struct pmemcrypt_pool *p = arg;
 	struct pc_view *v = &p->view;
 	struct pollfd fds[2] = {{v->uffd, POLLIN, 0}, {v->stop_fd, POLLIN, 0}};
+	uint64_t next = UINT64_MAX;
+	size_t window = 0;
 	struct uffd_msg msg;
 
 	for (;;) {
@@ -80,16 +120,10 @@ static void *fault_thread(void *arg)
 			continue;
 		if (msg.event != UFFD_EVENT_PAGEFAULT)
 			continue;
-		uint64_t unit = (msg.arg.pagefault.address -
-				 (uintptr_t)v->base) / PC_UNIT;
-		if (populate(p, unit)) {
-			/* Unrecoverable: give the faulting thread a page
-			 * of zeros rather than hang it. */
-			struct uffdio_zeropage z = {
-				.range = {(uintptr_t)v->base + unit * PC_UNIT,
-					  PC_UNIT}};
-			ioctl(v->uffd, UFFDIO_ZEROPAGE, &z);
-		}
+		serve_fault(p,
+			    (msg.arg.pagefault.address - (uintptr_t)v->base) /
+				    PC_UNIT,
+			    &next, &window);
 	}
 	return NULL;
 }
@@ -154,7 +188,7 @@ int pc_view_open(struct pmemcrypt_pool *p)
 	madvise(v->base, v->size, MADV_DONTDUMP);
 	madvise(v->base, v->size, MADV_DONTFORK);
 	v->present = calloc(words, sizeof(uint64_t));
-	v->page = aligned_alloc(PC_UNIT, PC_UNIT);
+	v->page = aligned_alloc(PC_UNIT, PC_READAHEAD_MAX * PC_UNIT);
 	if (!v->present || !v->page)
 		return pc_err(-ENOMEM, "out of memory");
 	ret = pc_xts_new(&v->xts, p->hdr.cipher, p->sec->dek);
@@ -195,7 +229,7 @@ void pc_view_close(struct pmemcrypt_pool *p)
 		v->base = NULL;
 	}
 	if (v->page)
-		explicit_bzero(v->page, PC_UNIT);
+		explicit_bzero(v->page, PC_READAHEAD_MAX * PC_UNIT);
 	free(v->page);
 	free(v->present);
 	pc_xts_delete(&v->xts);

@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#define PC_READAHEAD_MAX 64 /* units filled by one fault, at most */
+
 struct pmemcrypt_pool;
 struct pc_xts;
 
@@ -19,7 +21,7 @@ struct pc_view {
 	pthread_t thread;
 	int thread_started;
 	struct pc_xts *xts;	/* the fault thread's cipher context */
-	uint8_t *page;		/* the fault thread's staging page */
+	uint8_t *page;		/* the fault thread's staging pages */
 };
 
 int pc_view_open(struct pmemcrypt_pool *p);
