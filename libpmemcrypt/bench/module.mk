@@ -12,9 +12,12 @@ PKG_CHECK += libgcrypt:libgcrypt20-dev libcrypto:libssl-dev \
 	nettle:nettle-dev libpmem2:libpmem2-dev
 BENCHES += bench-ciphers
 
-$(BENCH_CIPHERS).o: EXTRA_CFLAGS = $(call pkg_cflags,$(BENCH_CIPHERS_PC))
+BENCH_CIPHERS_OBJ := $(BENCH_CIPHERS).o \
+	$(B)/libpmemcrypt/bench/cipher_engines.o
 
-$(BENCH_CIPHERS): $(BENCH_CIPHERS).o
+$(BENCH_CIPHERS_OBJ): EXTRA_CFLAGS = $(call pkg_cflags,$(BENCH_CIPHERS_PC))
+
+$(BENCH_CIPHERS): $(BENCH_CIPHERS_OBJ)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ \
 		$(call pkg_libs,$(BENCH_CIPHERS_PC)) -lIPSec_MB
