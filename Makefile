@@ -14,9 +14,11 @@ pkgconfigdir ?= $(libdir)/pkgconfig
 
 B ?= build
 CC ?= cc
-# Build on every core unless -j was given.
+# Build on every core unless -j was given (sub-makes share the jobserver).
+ifeq ($(MAKELEVEL),0)
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(shell nproc)
+endif
 endif
 CFLAGS ?= -O2 -g
 V ?= 0

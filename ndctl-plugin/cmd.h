@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* cmd.h -- ndctl-crypt commands and what they share */
+#ifndef NDCTL_CRYPT_CMD_H
+#define NDCTL_CRYPT_CMD_H
+
+#include "crypt.h"
+
+struct ndctl_ctx;
+struct ndctl_namespace;
+
+/* A command of the commands[] table */
+struct crypt_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct ndctl_ctx *ctx);
+	const char *usage;   /* synopsis and options, for --help */
+	const char *summary; /* one line, for 'ndctl-crypt --help' */
+};
+
+/* The namespace a command works on */
+struct crypt_target {
+	struct ndctl_namespace *ndns; /* NULL: a UUID with no namespace */
+	char dev[64];
+	char uuid[CRYPT_UUID_LEN];
+};
+
+extern const struct crypt_cmd crypt_commands[];
+
+int cmd_list(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_create_key(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_import_key(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_remove_key(int argc, char **argv, struct ndctl_ctx *ctx);
+
+void crypt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int crypt_usage(const char *name);
+int crypt_help(const char *name);
+int crypt_target_find(struct ndctl_ctx *ctx, const char *arg, bool allow_orphan,
+		      struct crypt_target *t);
+int crypt_target_check_unbound(const struct crypt_target *t);
+
+#endif /* NDCTL_CRYPT_CMD_H */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* crypt.h -- ndctl-crypt: shared types, limits and exit codes */
+#ifndef NDCTL_CRYPT_H
+#define NDCTL_CRYPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <keyutils.h>
+
+struct json_object;
+
+/* Exit codes: one per kind of failure, documented in ndctl-crypt(1) */
+enum crypt_exit {
+	CRYPT_EXIT_OK = 0,
+	CRYPT_EXIT_FAIL = 1,	     /* anything else: I/O, memory, libndctl */
+	CRYPT_EXIT_USAGE = 2,	     /* bad command line */
+	CRYPT_EXIT_NO_NAMESPACE = 3, /* no such namespace, or it has no UUID */
+	CRYPT_EXIT_EXISTS = 4,	     /* a sealed key exists already */
+	CRYPT_EXIT_NO_KEY = 5,	     /* no sealed key, or no master key */
+	CRYPT_EXIT_KERNEL = 6,	     /* the kernel refused a key operation */
+	CRYPT_EXIT_BUSY = 7,	     /* the namespace is bound to a key */
+};
+
+/* Text form of a namespace UUID: 36 characters and a NUL */
+#define CRYPT_UUID_LEN 37
+/* Longest key description we build */
+#define CRYPT_DESC_MAX 128
+/* Largest sealed blob accepted (the kernel's encrypted keys stay below) */
+#define CRYPT_BLOB_MAX 4096
+/* Bytes of an mktme source key: data key then tweak key */
+#define CRYPT_KEY_XTS128 32
+#define CRYPT_KEY_XTS256 64
+
+/* Default master key (key-encryption key) and store directory */
+#define CRYPT_MASTER_DEFAULT "user:pmemcrypt-master"
+#define CRYPT_STORE_DEFAULT "/etc/ndctl/crypt"
+#define CRYPT_STORE_ENV "NDCTL_CRYPT_STORE"
+/* Description prefixes of the keys ndctl-crypt adds */
+#define CRYPT_ENC_PREFIX "pmemcrypt:"
+#define CRYPT_MKTME_PREFIX "pmemcrypt-mktme:"
+
+/* What a namespace argument names */
+enum crypt_ns_kind {
+	CRYPT_NS_INVALID,
+	CRYPT_NS_NAME, /* namespaceX.Y */
+	CRYPT_NS_UUID, /* 8-4-4-4-12 hexadecimal digits */
+};
+
+/* A namespace's binding, as the mktme_key attribute shows it */
+struct crypt_binding {
+	bool supported; /* the attribute exists */
+	bool bound;
+	long serial;
+	unsigned int keyid;
+	char desc[CRYPT_DESC_MAX];
+};
+
+/* What 'list' reports about one namespace */
+struct crypt_ns_info {
+	char dev[64];
+	char uuid[CRYPT_UUID_LEN]; /* empty when the namespace has none */
+	const char *mode;
+	unsigned long long size;
+	bool enabled;
+	struct crypt_binding binding;
+	bool sealed;	      /* a blob is in the store */
+	unsigned int key_len; /* bytes of the sealed key, 0 if unknown */
+};
+
+/* args.c */
+enum crypt_ns_kind crypt_ns_kind(const char *arg);
+int crypt_uuid_canonical(const char *in, char out[CRYPT_UUID_LEN]);
+int crypt_master_parse(const char *arg, char *type, size_t type_len, char *desc,
+		       size_t desc_len);
+int crypt_algorithm_key_len(const char *name);
+const char *crypt_key_len_algorithm(unsigned int key_len);
+
+/* payload.c */
+int crypt_enc_desc(const char *uuid, char *buf, size_t len);
+int crypt_mktme_desc(const char *uuid, char *buf, size_t len);
+int crypt_mktme_payload(char *buf, size_t len, unsigned int key_len,
+			const char *enc_desc);
+int crypt_new_cmd(char *buf, size_t len, const char *master,
+		  unsigned int key_len);
+int crypt_blob_key_len(const char *blob, size_t len, unsigned int *key_len);
+int crypt_binding_parse(const char *text, struct crypt_binding *b);
+
+/* store.c */
+const char *crypt_store_dir(void);
+int crypt_store_path(const char *uuid, char *buf, size_t len);
+int crypt_store_write(const char *uuid, const void *blob, size_t len,
+		      bool force);
+int crypt_store_read(const char *uuid, char **blob, size_t *len);
+int crypt_store_exists(const char *uuid);
+int crypt_store_remove(const char *uuid);
+
+/* keyfile.c */
+int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,
+		       unsigned int *key_len);
+
+/* keyring.c */
+int crypt_master_check(const char *master, key_serial_t ring);
+key_serial_t crypt_key_find(const char *desc, key_serial_t ring);
+key_serial_t crypt_key_create(const char *desc, const char *master,
+			      unsigned int key_len, key_serial_t ring);
+key_serial_t crypt_key_import(const char *desc, const char *master,
+			      const unsigned char *key, unsigned int key_len,
+			      key_serial_t ring);
+key_serial_t crypt_key_load(const char *desc, const char *blob, size_t len,
+			    key_serial_t ring);
+int crypt_key_blob(key_serial_t key, char **blob, size_t *len);
+
+/* json.c */
+struct json_object *crypt_ns_json(const struct crypt_ns_info *info);
+
+#endif /* NDCTL_CRYPT_H */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* json.c -- the JSON 'list' prints for a namespace, in 'ndctl list' style */
+#include <json-c/json.h>
+
+#include "crypt.h"
+
+/* Adds @val under @name, dropping @val if it could not be made. */
+static void add(struct json_object *obj, const char *name,
+		struct json_object *val)
+{
+	if (val)
+		json_object_object_add(obj, name, val);
+}
+
+/* The binding read from the mktme_key attribute. */
+static struct json_object *binding_json(const struct crypt_binding *b)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	add(obj, "serial", json_object_new_int64(b->serial));
+	add(obj, "description", json_object_new_string(b->desc));
+	add(obj, "keyid", json_object_new_int((int)b->keyid));
+	return obj;
+}
+
+/*
+ * Builds the object for one namespace: dev, uuid, mode, size, enabled,
+ * sealed_key (and algorithm) from the store, and mktme_key when bound
+ * ("unsupported" when the kernel has no mktme_key attribute).
+ */
+struct json_object *crypt_ns_json(const struct crypt_ns_info *info)
+{
+	struct json_object *obj = json_object_new_object();
+	const char *alg = crypt_key_len_algorithm(info->key_len);
+
+	if (!obj)
+		return NULL;
+	add(obj, "dev", json_object_new_string(info->dev));
+	if (info->uuid[0])
+		add(obj, "uuid", json_object_new_string(info->uuid));
+	if (info->mode)
+		add(obj, "mode", json_object_new_string(info->mode));
+	add(obj, "size", json_object_new_int64((int64_t)info->size));
+	add(obj, "enabled", json_object_new_boolean(info->enabled));
+	add(obj, "sealed_key", json_object_new_boolean(info->sealed));
+	if (info->sealed && alg)
+		add(obj, "algorithm", json_object_new_string(alg));
+	if (!info->binding.supported)
+		add(obj, "mktme_key", json_object_new_string("unsupported"));
+	else if (info->binding.bound)
+		add(obj, "mktme_key", binding_json(&info->binding));
+	return obj;
+}

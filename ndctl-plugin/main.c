@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * main.c -- ndctl-crypt: bind persistent memory namespaces to sealed MKTME
+ * keys.  The commands[] table and the dispatch, in the manner of ndctl.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <ndctl/libndctl.h>
+
+#include "cmd.h"
+
+#define NDCTL_CRYPT_VERSION "0.1"
+
+const struct crypt_cmd crypt_commands[] = {
+	{"list", cmd_list,
+	 "usage: ndctl-crypt list [<namespace>] [-i]\n\n"
+	 "    -i, --idle            include idle (zero-size) namespaces\n"
+	 "    -h, --help            show this help\n",
+	 "show namespaces, their sealed keys and mktme bindings (JSON)"},
+	{"create-key", cmd_create_key,
+	 "usage: ndctl-crypt create-key <namespace> [-m <master>] [-a "
+	 "<algorithm>] [-f]\n\n"
+	 "    -m, --master <handle> master key sealing the new key, user:DESC "
+	 "or\n"
+	 "                          trusted:DESC (default " CRYPT_MASTER_DEFAULT
+	 ")\n"
+	 "    -a, --algorithm <alg> aes-xts-256 (default) or aes-xts-128\n"
+	 "    -f, --force           replace an existing sealed key\n"
+	 "    -h, --help            show this help\n",
+	 "have the kernel generate a random key and store it sealed"},
+	{"import-key", cmd_import_key,
+	 "usage: ndctl-crypt import-key <namespace> -k <file> [-m <master>] "
+	 "[-f]\n\n"
+	 "    -k, --key-file <file> data key then tweak key: 128 (aes-xts-256) "
+	 "or\n"
+	 "                          64 (aes-xts-128) hex digits, or 64/32 raw\n"
+	 "                          bytes; '-' reads standard input\n"
+	 "    -m, --master <handle> master key (default " CRYPT_MASTER_DEFAULT
+	 ")\n"
+	 "    -f, --force           replace an existing sealed key\n"
+	 "    -h, --help            show this help\n",
+	 "seal a user-supplied key and store it"},
+	{"remove-key", cmd_remove_key,
+	 "usage: ndctl-crypt remove-key <namespace>\n\n"
+	 "    -h, --help            show this help\n",
+	 "delete a namespace's sealed key (refused while bound)"},
+	{NULL, NULL, NULL, NULL},
+};
+
+/* The overall help: commands and their summaries. */
+static void main_usage(FILE *f)
+{
+	const struct crypt_cmd *c;
+
+	fprintf(f, "usage: ndctl-crypt [--version] [--help] <command> "
+		   "[<args>]\n\n");
+	for (c = crypt_commands; c->name; c++)
+		fprintf(f, "    %-12s %s\n", c->name, c->summary);
+	fprintf(f,
+		"\nSee 'ndctl-crypt <command> --help' and ndctl-crypt(1).\n");
+}
+
+/* Finds a command by name. */
+static const struct crypt_cmd *find_cmd(const char *name)
+{
+	const struct crypt_cmd *c;
+
+	for (c = crypt_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* Runs the command named by argv[1] with a libndctl context. */
+int main(int argc, char **argv)
+{
+	const struct crypt_cmd *c;
+	struct ndctl_ctx *ctx = NULL;
+	int ret;
+
+	if (argc < 2) {
+		main_usage(stderr);
+		return CRYPT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		main_usage(stdout);
+		return CRYPT_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ndctl-crypt %s\n", NDCTL_CRYPT_VERSION);
+		return CRYPT_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		c = argc > 2 ? find_cmd(argv[2]) : NULL;
+		if (!c) {
+			main_usage(argc > 2 ? stderr : stdout);
+			return argc > 2 ? CRYPT_EXIT_USAGE : CRYPT_EXIT_OK;
+		}
+		printf("%s", c->usage);
+		return CRYPT_EXIT_OK;
+	}
+	c = find_cmd(argv[1]);
+	if (!c) {
+		crypt_error("unknown command '%s'", argv[1]);
+		main_usage(stderr);
+		return CRYPT_EXIT_USAGE;
+	}
+	if (ndctl_new(&ctx)) {
+		crypt_error("cannot open libndctl; is the nvdimm bus loaded?");
+		return CRYPT_EXIT_FAIL;
+	}
+	ret = c->fn(argc - 1, argv + 1, ctx);
+	ndctl_unref(ctx);
+	return ret;
+}

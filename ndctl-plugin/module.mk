@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# ndctl-plugin/module.mk -- ndctl-crypt: sealed MKTME keys per namespace.
+#
+# Everything but main.c goes into an archive that the unit tests in
+# tests/ndctl-plugin/ link as well.
+
+NDCTL_CRYPT := $(B)/ndctl-plugin/ndctl-crypt
+NDCTL_CRYPT_A := $(B)/ndctl-plugin/libndctl-crypt.a
+NDCTL_CRYPT_PKGS := libndctl libkeyutils json-c
+NDCTL_CRYPT_LIB_OBJ := $(patsubst %.c,$(B)/%.o, \
+	$(filter-out ndctl-plugin/main.c,$(wildcard ndctl-plugin/*.c)))
+
+ALL += $(NDCTL_CRYPT)
+INSTALL_BIN += $(NDCTL_CRYPT)
+PKG_CHECK += libndctl:libndctl-dev libkeyutils:libkeyutils-dev \
+	json-c:libjson-c-dev
+
+$(NDCTL_CRYPT_LIB_OBJ) $(B)/ndctl-plugin/main.o: EXTRA_CFLAGS = \
+	$(call pkg_cflags,$(NDCTL_CRYPT_PKGS))
+
+$(NDCTL_CRYPT_A): $(NDCTL_CRYPT_LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(NDCTL_CRYPT): $(B)/ndctl-plugin/main.o $(NDCTL_CRYPT_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(NDCTL_CRYPT_PKGS))

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * payload.c -- the strings handed to and read from the kernel: key
+ * descriptions, encrypted and mktme key payloads, sealed blob headers and
+ * the namespace's mktme_key attribute.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypt.h"
+
+/* snprintf that says -ENAMETOOLONG instead of truncating. */
+static int fit(int n, size_t len)
+{
+	if (n < 0)
+		return -EINVAL;
+	return (size_t)n < len ? 0 : -ENAMETOOLONG;
+}
+
+/* Description of the sealed (encrypted) key of a namespace. */
+int crypt_enc_desc(const char *uuid, char *buf, size_t len)
+{
+	return fit(snprintf(buf, len, CRYPT_ENC_PREFIX "%s", uuid), len);
+}
+
+/* Description of the mktme key a namespace is bound to. */
+int crypt_mktme_desc(const char *uuid, char *buf, size_t len)
+{
+	return fit(snprintf(buf, len, CRYPT_MKTME_PREFIX "%s", uuid), len);
+}
+
+/*
+ * Payload of an mktme key taking its AES-XTS keys from the encrypted key
+ * @enc_desc: the algorithm follows from the source key's size.
+ */
+int crypt_mktme_payload(char *buf, size_t len, unsigned int key_len,
+			const char *enc_desc)
+{
+	const char *alg = crypt_key_len_algorithm(key_len);
+
+	if (!alg || !enc_desc || !*enc_desc || strpbrk(enc_desc, " \t\n"))
+		return -EINVAL;
+	return fit(snprintf(buf, len,
+			    "type=user algorithm=%s source=encrypted:%s", alg,
+			    enc_desc),
+		   len);
+}
+
+/* Payload asking the kernel for a new random encrypted key under @master. */
+int crypt_new_cmd(char *buf, size_t len, const char *master,
+		  unsigned int key_len)
+{
+	if (!crypt_key_len_algorithm(key_len) || !master || !*master)
+		return -EINVAL;
+	return fit(snprintf(buf, len, "new default %s %u", master, key_len),
+		   len);
+}
+
+/*
+ * Reads the key size from a sealed blob, "default <master> <len> <hex>",
+ * as 'keyctl pipe' prints it for an encrypted key.
+ */
+int crypt_blob_key_len(const char *blob, size_t len, unsigned int *key_len)
+{
+	char format[16], master[CRYPT_DESC_MAX], text[64];
+	unsigned int n;
+	size_t i;
+
+	if (!blob || !len)
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (blob[i] == '\0')
+			return -EINVAL;
+	snprintf(text, sizeof(text), "%.*s", (int)(len < 63 ? len : 63), blob);
+	if (len > CRYPT_BLOB_MAX ||
+	    sscanf(text, "%15s %127s %u", format, master, &n) != 3)
+		return -EINVAL;
+	if (strcmp(format, "default") ||
+	    (strncmp(master, "user:", 5) && strncmp(master, "trusted:", 8)))
+		return -EINVAL;
+	*key_len = n;
+	return 0;
+}
+
+/*
+ * Parses the mktme_key attribute: "none", or "<serial> <description>
+ * <keyid>" (the description may hold spaces: serial first, KeyID last).
+ */
+int crypt_binding_parse(const char *text, struct crypt_binding *b)
+{
+	const char *first, *last, *end;
+	char *stop;
+	long serial;
+	unsigned long keyid;
+	size_t dlen;
+
+	memset(b, 0, sizeof(*b));
+	b->supported = true;
+	end = text + strcspn(text, "\n");
+	if (end - text == 4 && !strncmp(text, "none", 4))
+		return 0;
+	first = strchr(text, ' ');
+	last = memrchr(text, ' ', (size_t)(end - text));
+	if (!first || first == last)
+		return -EINVAL;
+	serial = strtol(text, &stop, 10);
+	if (stop != first || serial <= 0)
+		return -EINVAL;
+	keyid = strtoul(last + 1, &stop, 10);
+	if (stop != end || last + 1 == end || !keyid || keyid > 0xffff)
+		return -EINVAL;
+	dlen = (size_t)(last - first - 1);
+	if (!dlen || dlen >= sizeof(b->desc))
+		return -EINVAL;
+	memcpy(b->desc, first + 1, dlen);
+	b->bound = true;
+	b->serial = serial;
+	b->keyid = (unsigned int)keyid;
+	return 0;
+}

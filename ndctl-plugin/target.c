@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* target.c -- messages, usage, and the namespace a command names */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <ndctl/libndctl.h>
+
+#include "cmd.h"
+#include "ns.h"
+
+/* Prints "ndctl-crypt: error: ..." on stderr. */
+void crypt_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ndctl-crypt: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Prints the usage of command @name to @f. */
+static void print_usage(FILE *f, const char *name)
+{
+	const struct crypt_cmd *c;
+
+	for (c = crypt_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			fprintf(f, "%s", c->usage);
+}
+
+/* Prints the usage of command @name on stderr; the usage exit code. */
+int crypt_usage(const char *name)
+{
+	print_usage(stderr, name);
+	return CRYPT_EXIT_USAGE;
+}
+
+/* Prints the usage of command @name for --help; exit code 0. */
+int crypt_help(const char *name)
+{
+	print_usage(stdout, name);
+	return CRYPT_EXIT_OK;
+}
+
+/*
+ * Resolves a namespace argument.  With @allow_orphan, a UUID that no
+ * namespace has is accepted (to remove the key of a deleted namespace).
+ */
+int crypt_target_find(struct ndctl_ctx *ctx, const char *arg, bool allow_orphan,
+		      struct crypt_target *t)
+{
+	enum crypt_ns_kind kind = crypt_ns_kind(arg);
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	if (kind == CRYPT_NS_INVALID) {
+		crypt_error("'%s' is not a namespace: give namespaceX.Y or its "
+			    "UUID (see 'ndctl-crypt list')",
+			    arg);
+		return CRYPT_EXIT_USAGE;
+	}
+	ret = ctx ? crypt_ns_find(ctx, arg, &t->ndns) : -ENOENT;
+	if (ret == -ENOENT && kind == CRYPT_NS_UUID && allow_orphan) {
+		crypt_uuid_canonical(arg, t->uuid);
+		snprintf(t->dev, sizeof(t->dev), "%s", t->uuid);
+		return CRYPT_EXIT_OK;
+	}
+	if (ret) {
+		crypt_error(
+			"no namespace %s on this machine (see 'ndctl list -N')",
+			arg);
+		return CRYPT_EXIT_NO_NAMESPACE;
+	}
+	snprintf(t->dev, sizeof(t->dev), "%s",
+		 ndctl_namespace_get_devname(t->ndns));
+	crypt_ns_uuid(t->ndns, t->uuid);
+	if (!t->uuid[0]) {
+		crypt_error("%s has no UUID (a raw or label-less namespace): "
+			    "keys are stored by UUID; create a namespace with "
+			    "labels ('ndctl create-namespace -m fsdax')",
+			    t->dev);
+		return CRYPT_EXIT_NO_NAMESPACE;
+	}
+	return CRYPT_EXIT_OK;
+}
+
+/* Refuses (CRYPT_EXIT_BUSY) while the namespace is bound to an mktme key. */
+int crypt_target_check_unbound(const struct crypt_target *t)
+{
+	struct crypt_binding b;
+	int ret;
+
+	if (!t->ndns)
+		return CRYPT_EXIT_OK;
+	ret = crypt_binding_read(t->dev, &b);
+	if (ret) {
+		crypt_error("cannot read the mktme_key attribute of %s: %s",
+			    t->dev, strerror(-ret));
+		return CRYPT_EXIT_FAIL;
+	}
+	if (!b.bound)
+		return CRYPT_EXIT_OK;
+	crypt_error("%s is bound to mktme key %ld (%s, KeyID %u): disable it "
+		    "('ndctl disable-namespace %s') and unbind it ('echo none "
+		    "> /sys/bus/nd/devices/%s/mktme_key') first",
+		    t->dev, b.serial, b.desc, b.keyid, t->dev, t->dev);
+	return CRYPT_EXIT_BUSY;
+}

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# tests/ndctl-plugin/module.mk -- unit tests of ndctl-crypt.
+#
+# Each test links the ndctl-crypt archive (everything but main.c).
+# test_keyring uses the real kernel keyring and skips where the kernel
+# has no encrypted keys; test_cli.sh runs the built command.
+
+NDCTL_CRYPT_TEST_NAMES := args payload store keyfile json keyring
+NDCTL_CRYPT_TESTS := $(NDCTL_CRYPT_TEST_NAMES:%=$(B)/tests/ndctl-plugin/test_%)
+NDCTL_CRYPT_CLI_TEST := $(B)/tests/ndctl-plugin/test_cli.sh
+
+TESTS += $(NDCTL_CRYPT_TESTS)
+TESTS_ONCE += $(NDCTL_CRYPT_CLI_TEST)
+PKG_CHECK += cmocka:libcmocka-dev
+
+$(NDCTL_CRYPT_TESTS:%=%.o): EXTRA_CFLAGS = -Indctl-plugin \
+	$(call pkg_cflags,cmocka $(NDCTL_CRYPT_PKGS))
+
+$(NDCTL_CRYPT_TESTS): $(B)/tests/ndctl-plugin/%: \
+		$(B)/tests/ndctl-plugin/%.o $(NDCTL_CRYPT_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(NDCTL_CRYPT_A) \
+		$(call pkg_libs,cmocka $(NDCTL_CRYPT_PKGS))
+
+$(NDCTL_CRYPT_CLI_TEST): tests/ndctl-plugin/test_cli.sh $(NDCTL_CRYPT)
+	$(call msg,GEN,$@)
+	$(Q)install -D -m 0755 $< $@
+
+# test_vm boots the pmemcrypt kernel in the MKTME emulator (minutes on a
+# first run: kernel and QEMU builds are cached in $PMEMCRYPT_CACHE).
+NDCTL_CRYPT_VM_TEST := $(B)/tests/ndctl-plugin/test_vm
+TESTS_ONCE += $(NDCTL_CRYPT_VM_TEST)
+
+$(NDCTL_CRYPT_VM_TEST): tests/ndctl-plugin/test_vm.sh \
+		tests/ndctl-plugin/vm-crypt.sh $(NDCTL_CRYPT)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
+		"$(abspath $<)" "$(abspath $(B))" >$@
+	$(Q)chmod +x $@

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * test_store.c -- the blob store in a temporary directory named by
+ * $NDCTL_CRYPT_STORE: paths by UUID, atomic writes, mode 0600, no
+ * overwrite without force, read back, remove.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "crypt.h"
+
+#define UUID "5d8c4f0e-8b3a-4b1e-9f0a-2c1d3e4f5a6b"
+#define BLOB1 "default user:pmemcrypt-master 64 00112233"
+#define BLOB2 "default user:pmemcrypt-master 32 44556677"
+
+static char top[64];
+static char store[128];
+
+/* A fresh store below a new temporary directory. */
+static int setup(void **state)
+{
+	static int n;
+
+	snprintf(top, sizeof(top), "/tmp/ndctl-crypt-test.XXXXXX");
+	if (!mkdtemp(top))
+		return -1;
+	snprintf(store, sizeof(store), "%s/etc-%d/crypt", top, n++);
+	return setenv(CRYPT_STORE_ENV, store, 1);
+}
+
+/* Removes the store and its parents. */
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	return system(cmd) ? -1 : 0;
+}
+
+/* Number of entries in the store besides . and .. */
+static int count_entries(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir(store);
+	int n = 0;
+
+	assert_non_null(dir);
+	while ((d = readdir(dir)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			n++;
+	closedir(dir);
+	return n;
+}
+
+/* Asserts the blob of UUID holds @want. */
+static void assert_blob(const char *want)
+{
+	size_t len;
+	char *blob;
+
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), 0);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(blob, want, len);
+	assert_int_equal(blob[len], '\0');
+	free(blob);
+}
+
+/* The store is the environment's directory; blobs are named by UUID. */
+static void test_path(void **state)
+{
+	char path[256], want[256];
+
+	assert_string_equal(crypt_store_dir(), store);
+	snprintf(want, sizeof(want), "%s/%s.blob", store, UUID);
+	assert_int_equal(crypt_store_path(UUID, path, sizeof(path)), 0);
+	assert_string_equal(path, want);
+	/* upper case UUIDs name the same file */
+	assert_int_equal(
+		crypt_store_path("5D8C4F0E-8B3A-4B1E-9F0A-2C1D3E4F5A6B", path,
+				 sizeof(path)),
+		0);
+	assert_string_equal(path, want);
+	assert_int_equal(crypt_store_path("namespace0.0", path, sizeof(path)),
+			 -EINVAL);
+	assert_int_equal(crypt_store_path("../x", path, sizeof(path)), -EINVAL);
+	assert_int_equal(crypt_store_path(UUID, path, 10), -ENAMETOOLONG);
+
+	unsetenv(CRYPT_STORE_ENV);
+	assert_string_equal(crypt_store_dir(), "/etc/ndctl/crypt");
+	setenv(CRYPT_STORE_ENV, "", 1);
+	assert_string_equal(crypt_store_dir(), "/etc/ndctl/crypt");
+	setenv(CRYPT_STORE_ENV, store, 1);
+}
+
+/* A write creates the store (0700) and a 0600 blob, whatever the umask. */
+static void test_write_read(void **state)
+{
+	char path[256];
+	struct stat st;
+	mode_t old = umask(0);
+
+	assert_int_equal(crypt_store_exists(UUID), 0);
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	umask(old);
+	assert_int_equal(crypt_store_exists(UUID), 1);
+	assert_blob(BLOB1);
+
+	crypt_store_path(UUID, path, sizeof(path));
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(stat(store, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	/* no temporary file is left behind */
+	assert_int_equal(count_entries(), 1);
+}
+
+/* An existing blob is kept unless force is given; force replaces it. */
+static void test_no_overwrite(void **state)
+{
+	char path[256];
+	struct stat st;
+
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(crypt_store_write(UUID, BLOB2, strlen(BLOB2), false),
+			 -EEXIST);
+	assert_blob(BLOB1);
+	assert_int_equal(count_entries(), 1);
+
+	assert_int_equal(crypt_store_write(UUID, BLOB2, strlen(BLOB2), true),
+			 0);
+	assert_blob(BLOB2);
+	assert_int_equal(count_entries(), 1);
+	crypt_store_path(UUID, path, sizeof(path));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+}
+
+/* Remove deletes the blob; a missing blob is -ENOENT everywhere. */
+static void test_remove(void **state)
+{
+	size_t len;
+	char *blob;
+
+	assert_int_equal(crypt_store_remove(UUID), -ENOENT);
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(crypt_store_remove(UUID), 0);
+	assert_int_equal(crypt_store_exists(UUID), 0);
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), -ENOENT);
+	assert_int_equal(crypt_store_remove(UUID), -ENOENT);
+	assert_int_equal(count_entries(), 0);
+}
+
+/* Empty, oversized and misnamed blobs are refused. */
+static void test_write_invalid(void **state)
+{
+	static char big[CRYPT_BLOB_MAX + 1];
+
+	assert_int_equal(crypt_store_write(UUID, BLOB1, 0, false), -EINVAL);
+	assert_int_equal(crypt_store_write(UUID, NULL, 4, false), -EINVAL);
+	assert_int_equal(crypt_store_write(UUID, big, sizeof(big), false),
+			 -EINVAL);
+	assert_int_equal(crypt_store_write("x", BLOB1, strlen(BLOB1), false),
+			 -EINVAL);
+	assert_int_equal(crypt_store_exists("x"), -EINVAL);
+	assert_int_equal(crypt_store_remove("x"), -EINVAL);
+}
+
+/* Reads refuse symbolic links, empty and oversized files. */
+static void test_read_invalid(void **state)
+{
+	char path[256];
+	size_t len;
+	char *blob;
+
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	crypt_store_path(UUID, path, sizeof(path));
+
+	assert_int_equal(truncate(path, CRYPT_BLOB_MAX + 1), 0);
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), -EINVAL);
+	assert_int_equal(truncate(path, 0), 0);
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), -EINVAL);
+
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("/etc/hostname", path), 0);
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), -ELOOP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_read, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_overwrite, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_invalid, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_invalid, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
