@@ -126,7 +126,12 @@ int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,
  */
 struct pmemcrypt_pool;
 
-/* Creates a pool in an existing file or device-dax and opens it. */
+/*
+ * Creates a pool in a file (created if missing) or device-dax and opens
+ * it.  Earlier contents of the file are not erased: blocks not yet
+ * rewritten keep them until they are.  Create pools in new files, or
+ * erase a device before use.
+ */
 int pmemcrypt_pool_create(struct pmemcrypt_pool **pool, const char *path,
 			  const struct pmemcrypt_config *cfg,
 			  const struct pmemcrypt_key *key) PMEMCRYPT_WUR;

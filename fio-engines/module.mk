@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# fio-engines/module.mk -- the pmemcrypt fio ioengine, its test and the
+# fio benchmark ('make bench-fio').
+#
+# The engine is compiled against the Debian fio source, which
+# build-fio.sh fetches and configures into $PMEMCRYPT_CACHE (seconds, but
+# it needs apt): it is built for the test and the benchmark, not by
+# 'make all', so that an offline build still works.  The library's static
+# archive is linked into the shared object, its symbols kept local.
+
+FIO_ENGINE := $(B)/fio-engines/pmemcrypt-engine.so
+# libpmemcrypt/module.mk is read after this file: name the archive by path.
+FIO_LIBPMEMCRYPT_A := $(B)/libpmemcrypt/libpmemcrypt.a
+FIO_TEST := $(B)/fio-engines/test_fio
+FIO_ENGINE_CFLAGS = -fvisibility=hidden -D_LARGEFILE_SOURCE \
+	-D_FILE_OFFSET_BITS=64 $(LIBPMEMCRYPT_CFLAGS) \
+	$(call pkg_cflags,libpmem2)
+
+TESTS_ONCE += $(FIO_TEST)
+BENCHES += bench-fio
+
+.PHONY: fio-engine fio-engine-try bench-fio
+fio-engine: $(FIO_ENGINE)
+
+# fio's headers are system headers here: their warnings are not ours.
+$(FIO_ENGINE): fio-engines/pmemcrypt.c fio-engines/build-fio.sh \
+		$(FIO_LIBPMEMCRYPT_A) | $(B)/.deps-ok
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)src=$$(fio-engines/build-fio.sh | tail -n 1) && \
+	test -e "$$src/config-host.h" && \
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(FIO_ENGINE_CFLAGS) \
+		-isystem "$$src" -include "$$src/config-host.h" \
+		-shared $(LDFLAGS) -Wl,--exclude-libs,ALL -Wl,-z,nodelete \
+		-o $@ $< $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_LIBS)
+
+# Builds the engine when the fio source can be had, else says why not.
+fio-engine-try: $(FIO_LIBPMEMCRYPT_A)
+	$(Q)if fio-engines/build-fio.sh >/dev/null; then \
+		$(MAKE) --no-print-directory $(FIO_ENGINE); \
+	else echo "fio-engines: engine not built (see above)"; fi
+
+# The test skips (77) when the engine could not be built.
+$(FIO_TEST): fio-engines/test_fio.sh | fio-engine-try
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
+		"$(abspath $<)" "$(abspath $(FIO_ENGINE))" >$@
+	$(Q)chmod +x $@
+
+bench-fio: fio-engine-try
+	$(Q)if [ -e $(FIO_ENGINE) ]; then \
+		fio-engines/bench-fio.sh $(abspath $(FIO_ENGINE)); \
+	else echo "bench-fio: skipped: no fio engine"; fi
