@@ -34,26 +34,13 @@ log() {
 	echo "build-fio.sh: $*" >&2
 }
 
-# The Debian source version apt would fetch.
+# shellcheck source=tools/debsrc.sh
+. "$top/tools/debsrc.sh"
+
+# The Debian source version to build against ($FIO_SRC_VERSION overrides).
 src_version() {
-	local v
-	if [ -n "${FIO_SRC_VERSION:-}" ]; then
-		echo "$FIO_SRC_VERSION"
-		return
-	fi
-	v=$(apt-get source --print-uris -qq fio 2>/dev/null |
-		sed -n "s/.* fio_\([^ ]*\)\.dsc .*/\1/p" | head -1)
-	if [ -z "$v" ] && [ -e "$top/tools/deps.sh" ]; then
-		log "no deb-src for fio, running tools/deps.sh"
-		"$top/tools/deps.sh" >&2 || true
-		v=$(apt-get source --print-uris -qq fio 2>/dev/null |
-			sed -n "s/.* fio_\([^ ]*\)\.dsc .*/\1/p" | head -1)
-	fi
-	if [ -z "$v" ]; then
-		# offline: fall back on a source already in the cache
-		v=$(find "$dl" -name 'fio_*.dsc' 2>/dev/null | sort -V | tail -1 |
-			sed -n 's/.*fio_\(.*\)\.dsc$/\1/p')
-	fi
+	local v=${FIO_SRC_VERSION:-}
+	[ -n "$v" ] || v=$(debsrc_version fio "$dl")
 	[ -n "$v" ] || skip "cannot find the Debian source of fio (apt-get source)"
 	echo "$v"
 }

@@ -30,26 +30,13 @@ log() {
 	echo "qemu/build.sh: $*" >&2
 }
 
-# The Debian source version apt would fetch (the newest 7.2 known).
+# shellcheck source=tools/debsrc.sh
+. "$top/tools/debsrc.sh"
+
+# The Debian source version to build against ($QEMU_SRC_VERSION overrides).
 src_version() {
-	local v
-	if [ -n "${QEMU_SRC_VERSION:-}" ]; then
-		echo "$QEMU_SRC_VERSION"
-		return
-	fi
-	v=$(apt-get source --print-uris -qq qemu 2>/dev/null |
-		sed -n "s/.* qemu_\([^ ]*\)\.dsc .*/\1/p" | head -1)
-	if [ -z "$v" ] && [ -e "$top/tools/deps.sh" ]; then
-		log "no deb-src for qemu, running tools/deps.sh"
-		"$top/tools/deps.sh" >&2 || true
-		v=$(apt-get source --print-uris -qq qemu 2>/dev/null |
-			sed -n "s/.* qemu_\([^ ]*\)\.dsc .*/\1/p" | head -1)
-	fi
-	if [ -z "$v" ]; then
-		# offline: fall back on a source already in the cache
-		v=$(find "$dl" -name 'qemu_*.dsc' 2>/dev/null | sort -V | tail -1 |
-			sed -n 's/.*qemu_\(.*\)\.dsc$/\1/p')
-	fi
+	local v=${QEMU_SRC_VERSION:-}
+	[ -n "$v" ] || v=$(debsrc_version qemu "$dl")
 	[ -n "$v" ] || skip "cannot find the Debian source of qemu (apt-get source)"
 	echo "$v"
 }
