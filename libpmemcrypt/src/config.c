@@ -89,7 +89,7 @@ PC_EXPORT int pmemcrypt_config_set_kdf(struct pmemcrypt_config *cfg,
 	if (!pc_kdf_cost_ok(t_cost, m_cost_kib, parallelism))
 		return pc_err(PMEMCRYPT_E_INVALID,
 			      "config: Argon2id needs 1 <= t <= %d, "
-			      "1 <= p <= %d, 8*p KiB <= m <= 4 GiB",
+			      "1 <= p <= %d, 8*p KiB <= m <= 1 GiB",
 			      PC_KDF_MAX_T, PC_KDF_MAX_P);
 	cfg->t_cost = t_cost;
 	cfg->m_cost_kib = m_cost_kib;

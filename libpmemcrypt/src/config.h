@@ -18,7 +18,7 @@ struct pmemcrypt_config {
 /* Argon2id cost limits (also checked on every slot read from media). */
 #define PC_KDF_MAX_T 64
 #define PC_KDF_MAX_P 64
-#define PC_KDF_MAX_M (1u << 22) /* KiB: 4 GiB */
+#define PC_KDF_MAX_M (1u << 20) /* KiB: 1 GiB, as cryptsetup's default cap */
 int pc_kdf_cost_ok(uint32_t t_cost, uint32_t m_cost_kib, uint32_t parallelism);
 
 /* Defaults used when a config is NULL. */

@@ -67,7 +67,8 @@ static void test_kdf(void **state)
 	static const uint32_t bad[][3] = {
 		{1, 1024, 65},		/* p > 64 */
 		{1, 15, 2},		/* m < 8 p */
-		{1, (1u << 22) + 1, 1}, /* m > 4 GiB */
+		{1, (1u << 20) + 1, 1}, /* m > 1 GiB */
+		{65, 1024, 1},		/* t > 64 */
 		{1, 8, 0},		/* m < 8 * the default p */
 	};
 	struct pmemcrypt_config *cfg = th_config(0), d;
@@ -83,7 +84,7 @@ static void test_kdf(void **state)
 		assert_int_equal(cfg->m_cost_kib, 16);
 		assert_int_equal(cfg->parallelism, 2);
 	}
-	assert_int_equal(pmemcrypt_config_set_kdf(cfg, 1, 1u << 22, 64), 0);
+	assert_int_equal(pmemcrypt_config_set_kdf(cfg, 64, 1u << 20, 64), 0);
 	/* 0 picks the default of each. */
 	assert_int_equal(pmemcrypt_config_set_kdf(cfg, 0, 0, 0), 0);
 	assert_int_equal(cfg->t_cost, d.t_cost);
