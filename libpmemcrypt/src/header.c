@@ -6,6 +6,7 @@
 #include "errormsg.h"
 #include "config.h"
 #include "header.h"
+#include "media.h"
 
 #define MAC_LEN offsetof(struct pc_header, mac)
 #define SUM_LEN offsetof(struct pc_header, checksum)
@@ -156,4 +157,33 @@ int pc_header_select(const uint8_t *area, const char *path, int *which,
 			      path, ok[0] ? 2 : 1, state_str(s[ok[0] ? 1 : 0]),
 			      ok[0] ? 1 : 2);
 	return 0;
+}
+
+int pc_header_load(int fd, const char *path, uint8_t *area, int *which,
+		   int ok[2])
+{
+	ssize_t n = pc_media_read_head(fd, area, PC_HDR_AREA);
+
+	if (n < 0)
+		return pc_err((int)n, "%s: read: %s", path,
+			      n > -4096 ? strerror((int)-n) : pmem2_errormsg());
+	if (n < PC_HDR_AREA) {
+		if (n >= 8 && !memcmp(area, PC_MAGIC, 8))
+			return pc_err(PMEMCRYPT_E_TRUNCATED,
+				      "%s: truncated to %zd bytes", path, n);
+		return pc_err(PMEMCRYPT_E_NOT_POOL,
+			      "%s: not a pmemcrypt pool", path);
+	}
+	return pc_header_select(area, path, which, ok);
+}
+
+int pc_header_fits(const struct pc_header *h, const char *path,
+		   uint64_t size)
+{
+	if (h->file_size <= size)
+		return 0;
+	return pc_err(PMEMCRYPT_E_TRUNCATED,
+		      "%s: pool needs %llu bytes, the file has %llu", path,
+		      (unsigned long long)h->file_size,
+		      (unsigned long long)size);
 }

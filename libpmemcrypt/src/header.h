@@ -33,4 +33,16 @@ int pc_header_mac_key(uint8_t mac_key[32], const uint8_t dek[PC_DEK_SIZE]);
 int pc_header_select(const uint8_t *area, const char *path, int *which,
 		     int ok[2]);
 
+/*
+ * Reads both header copies of fd into area (PC_HDR_AREA bytes) and selects
+ * one as pc_header_select() does.  A file too short for the header area is
+ * PMEMCRYPT_E_TRUNCATED when it starts with the pool magic, otherwise
+ * PMEMCRYPT_E_NOT_POOL.
+ */
+int pc_header_load(int fd, const char *path, uint8_t *area, int *which,
+		   int ok[2]);
+/* PMEMCRYPT_E_TRUNCATED when size bytes cannot hold the pool h describes. */
+int pc_header_fits(const struct pc_header *h, const char *path,
+		   uint64_t size);
+
 #endif

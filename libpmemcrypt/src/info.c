@@ -9,7 +9,6 @@
 #include "errormsg.h"
 #include "header.h"
 #include "key.h"
-#include "media.h"
 
 PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 				  const char *path)
@@ -18,7 +17,6 @@ PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 	const struct pc_header *h;
 	int fd, which = 0, ok[2], ret;
 	off_t size;
-	ssize_t n;
 
 	if (!info || !path)
 		return pc_err(PMEMCRYPT_E_INVALID, "info: NULL argument");
@@ -28,21 +26,9 @@ PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pc_err(-errno, "%s: %s", path, strerror(errno));
-	n = pc_media_read_head(fd, area, sizeof(area));
+	ret = pc_header_load(fd, path, area, &which, ok);
 	size = lseek(fd, 0, SEEK_END);
 	close(fd);
-	if (n < 0)
-		return pc_err((int)n, "%s: read: %s", path,
-			      n > -4096 ? strerror((int)-n) : pmem2_errormsg());
-	if (n < PC_HDR_AREA)
-		return pc_err(n >= 8 && !memcmp(area, PC_MAGIC, 8)
-				      ? PMEMCRYPT_E_TRUNCATED
-				      : PMEMCRYPT_E_NOT_POOL,
-			      "%s: %s", path,
-			      n >= 8 && !memcmp(area, PC_MAGIC, 8)
-				      ? "truncated pool"
-				      : "not a pmemcrypt pool");
-	ret = pc_header_select(area, path, &which, ok);
 	if (ret && ret != PMEMCRYPT_E_HDR_COPY)
 		return ret;
 	h = (const void *)(area + which * PC_HDR_SIZE);
@@ -78,11 +64,8 @@ PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 		       sizeof(o->description) - 1);
 	}
 	/* Character devices (device-dax) report no size here. */
-	if (!ret && size > 0 && (uint64_t)size < h->file_size)
-		ret = pc_err(PMEMCRYPT_E_TRUNCATED,
-			     "%s: pool needs %llu bytes, the file has %lld",
-			     path, (unsigned long long)h->file_size,
-			     (long long)size);
+	if (!ret && size > 0)
+		ret = pc_header_fits(h, path, (uint64_t)size);
 	return ret;
 }
 

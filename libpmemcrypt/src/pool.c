@@ -239,32 +239,14 @@ fail:
 static int read_header(struct pmemcrypt_pool *p, uint64_t have,
 		       unsigned flags, uint8_t *area, int *which, int ok[2])
 {
-	ssize_t n = pc_media_read_head(p->media.fd, area, PC_HDR_AREA);
-	int ret;
+	int ret = pc_header_load(p->media.fd, p->path, area, which, ok);
 
-	if (n < 0)
-		return pc_err((int)n, "%s: read: %s", p->path,
-			      n > -4096 ? strerror((int)-n) : pmem2_errormsg());
-	if (n < PC_HDR_AREA) {
-		if (n >= 8 && !memcmp(area, PC_MAGIC, 8))
-			return pc_err(PMEMCRYPT_E_TRUNCATED,
-				      "%s: truncated to %zd bytes", p->path, n);
-		return pc_err(PMEMCRYPT_E_NOT_POOL,
-			      "%s: not a pmemcrypt pool", p->path);
-	}
-	ret = pc_header_select(area, p->path, which, ok);
 	if (ret == PMEMCRYPT_E_HDR_COPY && (flags & PMEMCRYPT_OPEN_REPAIR))
 		ret = 0;
 	if (ret)
 		return ret;
 	memcpy(&p->hdr, area + *which * PC_HDR_SIZE, PC_HDR_SIZE);
-	if (p->hdr.file_size > have)
-		return pc_err(PMEMCRYPT_E_TRUNCATED,
-			      "%s: pool needs %llu bytes, the file has %llu",
-			      p->path,
-			      (unsigned long long)p->hdr.file_size,
-			      (unsigned long long)have);
-	return 0;
+	return pc_header_fits(&p->hdr, p->path, have);
 }
 
 PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
