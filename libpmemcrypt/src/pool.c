@@ -92,7 +92,7 @@ static int pool_alloc(struct pmemcrypt_pool **pp, const char *path)
 /* Brings an authenticated pool on line: mapping, recovery, view. */
 static int pool_start(struct pmemcrypt_pool *p, uint64_t size)
 {
-	int ret = pc_media_map(&p->media, p->media.fd, size);
+	int ret = p->media.map ? 0 : pc_media_map(&p->media, p->media.fd, size);
 
 	if (!ret)
 		ret = pc_store_init(p);
@@ -222,7 +222,6 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 	format_metadata(p, cfg);
 	p->hdr.generation = 0;
 	ret = pc_pool_write_header(p);
-	pc_media_unmap(&p->media);
 	if (ret)
 		goto fail;
 	ret = pool_start(p, have);
