@@ -1,76 +1,91 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# bench-fio.sh -- run examples/compare.fio over block sizes and job counts.
+# bench-fio.sh -- run examples/compare.fio in rounds and report the medians.
 #
-# usage: bench-fio.sh ENGINE.so
-# For each block size (4 KiB, 64 KiB, 2 MiB) and 1 and 2 jobs, runs the
-# comparison job file once (libpmem, pmemcrypt encryption=0, aes-256-xts,
-# aes-128-xts on one file in /dev/shm, cache-line persistence forced on
-# every side), prints the bandwidths, then one 'ratio: <name> = <value>'
-# line per comparison: each pmemcrypt variant against libpmem, and
-# aes-256-xts against encryption=0 (the cost of the cipher alone).
-# Environment: BENCH_FIO_RUNTIME (seconds per job, default 3),
-# BENCH_FIO_SIZE (default 256M), BENCH_FIO_BS, BENCH_FIO_JOBS (lists),
-# BENCH_FIO_DIR (default /dev/shm).
+# usage: bench-fio.sh ENGINE.so [BENCH_POOL]
+# Runs the comparison job file (fio's libpmem engine, the pmemcrypt engine
+# with encryption=0, with aes-256-xts and with aes-128-xts, on one file in
+# /dev/shm, cache-line persistence forced on every side) for each block
+# size and job count, and repeats the whole matrix BENCH_FIO_ROUNDS times,
+# so that every comparison is measured side by side in each round and a
+# burst of other work on the machine hits one round, not the median.
+# BENCH_POOL (libpmemcrypt/bench/bench_pool) is run once for the library's
+# own 4 KiB write ratio, which the report sets against the engine's.
+# Results go to a new folder, $BENCH_FIO_RESULTS/<UTC time>/, which a
+# 'latest' link points to once the run is complete: fio's JSON output of
+# every run, the library benchmark's output, results.md (tables) and PNG
+# plots when gnuplot is installed.  bench-fio-report.py prints the table,
+# one 'ratio: <name> = <value>' line per comparison and whether the
+# targets hold.
+# Environment: BENCH_FIO_ROUNDS (default 3), BENCH_FIO_RUNTIME (time per
+# job in fio's syntax, default 750ms), BENCH_FIO_SIZE (default 256M),
+# BENCH_FIO_BS and BENCH_FIO_JOBS (lists, default "4k 64k 2m" and "1 2"),
+# BENCH_FIO_DIR (where the file is, default /dev/shm), BENCH_FIO_RESULTS
+# (where the results folders go, default build/bench/fio).
 set -euo pipefail
 
 engine=$1
+bench_pool=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+rounds=${BENCH_FIO_ROUNDS:-3}
+sizes=${BENCH_FIO_BS:-4k 64k 2m}
+counts=${BENCH_FIO_JOBS:-1 2}
+parent=${BENCH_FIO_RESULTS:-$top/build/bench/fio}
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=$parent/$stamp
+mkdir -p "$out/json"
+
 dir=$(mktemp -d "${BENCH_FIO_DIR:-/dev/shm}/pmemcrypt-fio-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-
 head -c 32 /dev/urandom >"$dir/key"
 export ENGINE=$engine KEYFILE=$dir/key POOL=$dir/bench.pool
-export SIZE=${BENCH_FIO_SIZE:-256M} RUNTIME=${BENCH_FIO_RUNTIME:-3}
+export SIZE=${BENCH_FIO_SIZE:-256M} RUNTIME=${BENCH_FIO_RUNTIME:-750ms}
 # The same persistence everywhere: cache-line flushes, not msync.
 export PMEM_IS_PMEM_FORCE=1 PMEM2_FORCE_GRANULARITY=CACHE_LINE
 
-echo "fio $(fio --version | sed 's/^fio-//'): libpmem vs pmemcrypt engine," \
-	"$SIZE file in ${dir%/*}, ${RUNTIME} s per job"
-for bs in ${BENCH_FIO_BS:-4k 64k 2m}; do
-	for jobs in ${BENCH_FIO_JOBS:-1 2}; do
-		BS=$bs JOBS=$jobs fio --output-format=json \
-			--output="$dir/$bs-$jobs.json" "$here/examples/compare.fio"
+# What the figures were measured on, for the report.
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+		"$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM"
+	echo "kernel: $(uname -r)"
+	echo "fio: $(fio --version)"
+	echo "file: $SIZE in ${dir%/*} ($(stat -f -c %T "$dir"))"
+	echo "runs: $rounds rounds, ${RUNTIME} per job, blocks $sizes," \
+		"jobs $counts"
+	echo "load at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+} >"$out/machine.txt"
+cat "$out/machine.txt"
+echo "results: $out"
+
+if [ -n "$bench_pool" ]; then
+	echo "library benchmark: $bench_pool"
+	"$bench_pool" "$dir/lib.pool" | tee "$out/bench_pool.txt"
+	rm -f "$dir/lib.pool"
+fi
+
+for r in $(seq 1 "$rounds"); do
+	start=$SECONDS
+	for bs in $sizes; do
+		for jobs in $counts; do
+			BS=$bs JOBS=$jobs fio --output-format=json \
+				--output="$out/json/r$r-$bs-$jobs.json" \
+				"$here/examples/compare.fio"
+		done
 	done
+	echo "round $r of $rounds: $((SECONDS - start)) s," \
+		"load $(cut -d ' ' -f 1-3 /proc/loadavg)"
 done
+echo "load at end: $(cut -d ' ' -f 1-3 /proc/loadavg)" >>"$out/machine.txt"
 
-python3 - "$dir" ${BENCH_FIO_BS:-4k 64k 2m} -- ${BENCH_FIO_JOBS:-1 2} <<'PY'
-import json, sys
-
-d = sys.argv[1]
-sep = sys.argv.index("--")
-sizes, counts = sys.argv[2:sep], sys.argv[sep + 1:]
-variants = ["libpmem", "plain", "aes256", "aes128"]
-patterns = ["seqread", "randread", "seqwrite", "randwrite"]
-gbs, ratios = {}, []
-for bs in sizes:
-    for n in counts:
-        text = open("%s/%s-%s.json" % (d, bs, n)).read()
-        for j in json.loads(text[text.index("{"):])["jobs"]:
-            v, p = j["jobname"].split("-", 1)
-            if p == "fill":
-                continue
-            if j["error"]:
-                sys.exit("bench-fio: job %s (bs=%s, %s jobs) failed: "
-                         "error %d" % (j["jobname"], bs, n, j["error"]))
-            side = "read" if "read" in p else "write"
-            gbs[bs, n, v, p] = j[side]["bw_bytes"] / 1e9
-
-print("%-6s %-4s %-10s %9s %9s %9s %9s   (GB/s)" %
-      ("bs", "jobs", "pattern", *variants))
-for bs in sizes:
-    for n in counts:
-        for p in patterns:
-            print("%-6s %-4s %-10s" % (bs, n, p) +
-                  "".join(" %9.2f" % gbs[bs, n, v, p] for v in variants))
-for bs in sizes:
-    for n in counts:
-        for p in patterns:
-            name = "fio_%s_%s_%sj" % (p, bs, n)
-            base = gbs[bs, n, "libpmem", p]
-            for v in variants[1:]:
-                print("ratio: %s_%s_vs_libpmem = %.2f" %
-                      (name, v, gbs[bs, n, v, p] / base))
-            print("ratio: %s_aes256_vs_plain = %.2f" %
-                  (name, gbs[bs, n, "aes256", p] / gbs[bs, n, "plain", p]))
-PY
+python3 "$here/bench-fio-report.py" "$out"
+if command -v gnuplot >/dev/null; then
+	(cd "$out" && gnuplot "$here/bench-fio.gp")
+	echo "plots: $out/throughput.png $out/latency.png"
+else
+	echo "bench-fio: no plots: gnuplot is missing (run 'make deps')"
+fi
+# Only a complete run becomes the latest.
+ln -sfn "$stamp" "$parent/latest"

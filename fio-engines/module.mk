@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # fio-engines/module.mk -- the pmemcrypt fio ioengine, its test and the
-# fio benchmark ('make bench-fio').
+# fio benchmark ('make bench-fio', also run by 'make bench').
 #
 # The engine is compiled against the Debian fio source, which
 # build-fio.sh fetches and configures into $PMEMCRYPT_CACHE (seconds, but
@@ -12,6 +12,11 @@ FIO_ENGINE := $(B)/fio-engines/pmemcrypt-engine.so
 # libpmemcrypt/module.mk is read after this file: name the archive by path.
 FIO_LIBPMEMCRYPT_A := $(B)/libpmemcrypt/libpmemcrypt.a
 FIO_TEST := $(B)/fio-engines/test_fio
+# The library's own benchmark, whose 4 KiB write ratio bench-fio reports
+# next to the engine's (named by path for the same reason).
+FIO_BENCH_POOL := $(B)/libpmemcrypt/bench/bench_pool
+# Where bench-fio writes its results folders (<UTC time>/, latest).
+BENCH_FIO_RESULTS ?= $(abspath $(B))/bench/fio
 FIO_ENGINE_CFLAGS = -fvisibility=hidden -D_LARGEFILE_SOURCE \
 	-D_FILE_OFFSET_BITS=64 $(LIBPMEMCRYPT_CFLAGS) \
 	$(call pkg_cflags,libpmem2)
@@ -48,7 +53,9 @@ $(FIO_TEST): fio-engines/test_fio.sh | fio-engine-try
 		"$(abspath $<)" "$(abspath $(FIO_ENGINE))" >$@
 	$(Q)chmod +x $@
 
-bench-fio: fio-engine-try
+bench-fio: fio-engine-try $(FIO_BENCH_POOL)
 	$(Q)if [ -e $(FIO_ENGINE) ]; then \
-		fio-engines/bench-fio.sh $(abspath $(FIO_ENGINE)); \
+		BENCH_FIO_RESULTS="$(BENCH_FIO_RESULTS)" \
+		fio-engines/bench-fio.sh $(abspath $(FIO_ENGINE)) \
+			$(abspath $(FIO_BENCH_POOL)); \
 	else echo "bench-fio: skipped: no fio engine"; fi
