@@ -24,7 +24,7 @@ if [ $rc -eq 77 ]; then
 	exit 77
 fi
 [ $rc -eq 0 ] || { echo "boot-test-mktme: tools/qemu/build.sh failed ($rc)"; exit 1; }
-cpu=max,vendor=GenuineIntel,family=6,model=106,phys-bits=46,mktme-keyid-bits=6
+cpu=max,vendor=GenuineIntel,family=6,model=106,phys-bits=46,mktme-keyid-bits=6,erms=off
 rc=0
 "$here/boot-test.sh" -q "$qemu" -c "$cpu" "$@" || rc=1
 "$here/boot-test.sh" -q "$qemu" -c "$cpu" -p "$@" || rc=1

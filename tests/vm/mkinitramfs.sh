@@ -32,6 +32,7 @@ done
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+chmod 0755 "$root" # the guest's /: mktemp made it 0700 (su nobody fails)
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,mnt,lib64,usr/bin,usr/sbin}
 
 # Copy ELF file $1 to $root$2 with the shared libraries it needs.
