@@ -29,6 +29,9 @@ int cmd_list(int argc, char **argv, struct ndctl_ctx *ctx);
 int cmd_create_key(int argc, char **argv, struct ndctl_ctx *ctx);
 int cmd_import_key(int argc, char **argv, struct ndctl_ctx *ctx);
 int cmd_remove_key(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_enable_namespace(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_disable_namespace(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_load_keys(int argc, char **argv, struct ndctl_ctx *ctx);
 
 void crypt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int crypt_usage(const char *name);
@@ -36,5 +39,9 @@ int crypt_help(const char *name);
 int crypt_target_find(struct ndctl_ctx *ctx, const char *arg, bool allow_orphan,
 		      struct crypt_target *t);
 int crypt_target_check_unbound(const struct crypt_target *t);
+
+/* updown.c */
+int crypt_ns_up(const struct crypt_target *t, key_serial_t ring, bool *was_up);
+int crypt_ns_down(const struct crypt_target *t, key_serial_t ring);
 
 #endif /* NDCTL_CRYPT_CMD_H */

@@ -55,6 +55,25 @@ struct crypt_binding {
 	char desc[CRYPT_DESC_MAX];
 };
 
+/* What bringing a namespace up with its key takes (crypt_plan_enable) */
+enum crypt_plan {
+	CRYPT_PLAN_UP,		/* enabled and bound to its key: nothing */
+	CRYPT_PLAN_ENABLE,	/* disabled, bound to its key: enable */
+	CRYPT_PLAN_BIND,	/* disabled, unbound: program, bind, enable */
+	CRYPT_PLAN_REBIND,	/* enabled without its key: disable first */
+	CRYPT_PLAN_FOREIGN,	/* bound to another key: refuse */
+	CRYPT_PLAN_UNSUPPORTED, /* the kernel has no mktme_key attribute */
+};
+
+/* What 'load-keys' did, for its summary and exit code */
+struct crypt_load_counts {
+	unsigned int enabled; /* brought up with their keys */
+	unsigned int already; /* already enabled with their keys */
+	unsigned int failed;  /* a stored key that did not work */
+	unsigned int no_key;  /* disabled, and no stored key */
+	unsigned int orphans; /* stored keys whose namespace is absent */
+};
+
 /* What 'list' reports about one namespace */
 struct crypt_ns_info {
 	char dev[64];
@@ -83,6 +102,7 @@ int crypt_mktme_payload(char *buf, size_t len, unsigned int key_len,
 int crypt_new_cmd(char *buf, size_t len, const char *master,
 		  unsigned int key_len);
 int crypt_blob_key_len(const char *blob, size_t len, unsigned int *key_len);
+int crypt_blob_master(const char *blob, size_t len, char *buf, size_t buf_len);
 int crypt_binding_parse(const char *text, struct crypt_binding *b);
 
 /* store.c */
@@ -93,6 +113,8 @@ int crypt_store_write(const char *uuid, const void *blob, size_t len,
 int crypt_store_read(const char *uuid, char **blob, size_t *len);
 int crypt_store_exists(const char *uuid);
 int crypt_store_remove(const char *uuid);
+int crypt_store_name_uuid(const char *name, char uuid[CRYPT_UUID_LEN]);
+int crypt_store_list(char (**uuids)[CRYPT_UUID_LEN], size_t *count);
 
 /* keyfile.c */
 int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,
@@ -109,6 +131,19 @@ key_serial_t crypt_key_import(const char *desc, const char *master,
 key_serial_t crypt_key_load(const char *desc, const char *blob, size_t len,
 			    key_serial_t ring);
 int crypt_key_blob(key_serial_t key, char **blob, size_t *len);
+key_serial_t crypt_mktme_find(const char *desc, key_serial_t ring);
+key_serial_t crypt_mktme_add(const char *desc, const char *payload,
+			     key_serial_t ring);
+
+/* state.c */
+const char *crypt_mode_name(int mode, int enforce, bool active);
+enum crypt_plan crypt_plan_enable(bool active, const struct crypt_binding *b,
+				  const char *mktme_desc);
+const char *crypt_bind_strerror(int err);
+const char *crypt_load_strerror(int err);
+int crypt_load_exit(const struct crypt_load_counts *c, int first);
+int crypt_load_summary(char *buf, size_t len,
+		       const struct crypt_load_counts *c);
 
 /* json.c */
 struct json_object *crypt_ns_json(const struct crypt_ns_info *info);

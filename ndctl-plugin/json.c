@@ -26,8 +26,9 @@ static struct json_object *binding_json(const struct crypt_binding *b)
 }
 
 /*
- * Builds the object for one namespace: dev, uuid, mode, size, enabled,
- * sealed_key (and algorithm) from the store, and mktme_key when bound
+ * Builds the object for one namespace: dev, uuid, mode, size, enabled and
+ * state (as 'ndctl list' says it), sealed_key (and algorithm) from the
+ * store, and mktme_key when bound
  * ("unsupported" when the kernel has no mktme_key attribute).
  */
 struct json_object *crypt_ns_json(const struct crypt_ns_info *info)
@@ -44,6 +45,8 @@ struct json_object *crypt_ns_json(const struct crypt_ns_info *info)
 		add(obj, "mode", json_object_new_string(info->mode));
 	add(obj, "size", json_object_new_int64((int64_t)info->size));
 	add(obj, "enabled", json_object_new_boolean(info->enabled));
+	add(obj, "state",
+	    json_object_new_string(info->enabled ? "enabled" : "disabled"));
 	add(obj, "sealed_key", json_object_new_boolean(info->sealed));
 	if (info->sealed && alg)
 		add(obj, "algorithm", json_object_new_string(alg));

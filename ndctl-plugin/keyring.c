@@ -121,3 +121,24 @@ int crypt_key_blob(key_serial_t key, char **blob, size_t *len)
 	*len = (size_t)n;
 	return 0;
 }
+
+/* Finds the mktme key @desc in @ring; its serial or -errno. */
+key_serial_t crypt_mktme_find(const char *desc, key_serial_t ring)
+{
+	key_serial_t key = keyctl_search(ring, "mktme", desc, 0);
+
+	return key < 0 ? -errno : key;
+}
+
+/*
+ * Adds the mktme key @desc: the kernel takes the key from the source the
+ * payload names and programs a KeyID with it.
+ */
+key_serial_t crypt_mktme_add(const char *desc, const char *payload,
+			     key_serial_t ring)
+{
+	key_serial_t key =
+		add_key("mktme", desc, payload, strlen(payload), ring);
+
+	return key < 0 ? -errno : key;
+}

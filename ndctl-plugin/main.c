@@ -44,6 +44,18 @@ const struct crypt_cmd crypt_commands[] = {
 	 "usage: ndctl-crypt remove-key <namespace>\n\n"
 	 "    -h, --help            show this help\n",
 	 "delete a namespace's sealed key (refused while bound)"},
+	{"enable-namespace", cmd_enable_namespace,
+	 "usage: ndctl-crypt enable-namespace <namespace>\n\n"
+	 "    -h, --help            show this help\n",
+	 "load its key, program a KeyID, bind and enable the namespace"},
+	{"disable-namespace", cmd_disable_namespace,
+	 "usage: ndctl-crypt disable-namespace <namespace>\n\n"
+	 "    -h, --help            show this help\n",
+	 "disable the namespace, unbind it and drop its mktme key"},
+	{"load-keys", cmd_load_keys,
+	 "usage: ndctl-crypt load-keys\n\n"
+	 "    -h, --help            show this help\n",
+	 "at boot: enable every namespace of the store with its key"},
 	{NULL, NULL, NULL, NULL},
 };
 
@@ -55,7 +67,7 @@ static void main_usage(FILE *f)
 	fprintf(f, "usage: ndctl-crypt [--version] [--help] <command> "
 		   "[<args>]\n\n");
 	for (c = crypt_commands; c->name; c++)
-		fprintf(f, "    %-12s %s\n", c->name, c->summary);
+		fprintf(f, "    %-17s %s\n", c->name, c->summary);
 	fprintf(f,
 		"\nSee 'ndctl-crypt <command> --help' and ndctl-crypt(1).\n");
 }

@@ -25,3 +25,20 @@ $(NDCTL_CRYPT_A): $(NDCTL_CRYPT_LIB_OBJ)
 $(NDCTL_CRYPT): $(B)/ndctl-plugin/main.o $(NDCTL_CRYPT_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(NDCTL_CRYPT_PKGS))
+
+# The boot unit, with the installed path of ndctl-crypt.  systemd reads
+# units from $(prefix)/lib/systemd/system for /usr and /usr/local.
+systemdunitdir ?= $(prefix)/lib/systemd/system
+NDCTL_CRYPT_UNIT := $(B)/ndctl-plugin/ndctl-crypt-load-keys.service
+ALL += $(NDCTL_CRYPT_UNIT)
+
+$(NDCTL_CRYPT_UNIT): ndctl-plugin/ndctl-crypt-load-keys.service.in Makefile
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's|@bindir@|$(bindir)|g' $< >$@
+
+.PHONY: install-ndctl-crypt
+install: install-ndctl-crypt
+install-ndctl-crypt: $(NDCTL_CRYPT_UNIT)
+	$(Q)install -D -m 0644 $(NDCTL_CRYPT_UNIT) \
+		$(DESTDIR)$(systemdunitdir)/ndctl-crypt-load-keys.service

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * ns.c -- namespaces through libndctl: find one by name or UUID, and
- * gather what 'list' shows, including the mktme_key attribute (read from
- * sysfs: libndctl has no accessor for it).
+ * gather what 'list' shows, including the mktme_key attribute, which is
+ * also written here to bind and unbind (sysfs: libndctl has no accessor
+ * for it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,23 +33,6 @@ void crypt_ns_uuid(struct ndctl_namespace *ndns, char out[CRYPT_UUID_LEN])
 		 "%02x%02x%02x%02x%02x%02x",
 		 uu[0], uu[1], uu[2], uu[3], uu[4], uu[5], uu[6], uu[7], uu[8],
 		 uu[9], uu[10], uu[11], uu[12], uu[13], uu[14], uu[15]);
-}
-
-/* The mode's name, as 'ndctl list' spells it. */
-static const char *mode_name(struct ndctl_namespace *ndns)
-{
-	switch (ndctl_namespace_get_mode(ndns)) {
-	case NDCTL_NS_MODE_FSDAX:
-		return "fsdax";
-	case NDCTL_NS_MODE_SECTOR:
-		return "sector";
-	case NDCTL_NS_MODE_RAW:
-		return "raw";
-	case NDCTL_NS_MODE_DEVDAX:
-		return "devdax";
-	default:
-		return "unknown";
-	}
 }
 
 /* Finds the namespace named or identified by @arg; -ENOENT, -EINVAL. */
@@ -106,6 +90,34 @@ int crypt_binding_read(const char *dev, struct crypt_binding *b)
 	return crypt_binding_parse(text, b);
 }
 
+/*
+ * Binds the disabled namespace @dev to the mktme key @serial, or unbinds
+ * it when @serial is 0, through its mktme_key attribute; -errno.
+ */
+int crypt_binding_write(const char *dev, key_serial_t serial)
+{
+	char path[256], text[32];
+	ssize_t n;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/mktme_key", dev);
+	if (serial > 0)
+		snprintf(text, sizeof(text), "%d\n", serial);
+	else
+		snprintf(text, sizeof(text), "none\n");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != strlen(text))
+		ret = -EIO;
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
 /* Fills @info for 'list': libndctl, the mktme_key attribute, the store. */
 int crypt_ns_info_fill(struct ndctl_namespace *ndns, struct crypt_ns_info *info)
 {
@@ -117,9 +129,11 @@ int crypt_ns_info_fill(struct ndctl_namespace *ndns, struct crypt_ns_info *info)
 	snprintf(info->dev, sizeof(info->dev), "%s",
 		 ndctl_namespace_get_devname(ndns));
 	crypt_ns_uuid(ndns, info->uuid);
-	info->mode = mode_name(ndns);
 	info->size = ndctl_namespace_get_size(ndns);
 	info->enabled = ndctl_namespace_is_active(ndns);
+	info->mode = crypt_mode_name(ndctl_namespace_get_mode(ndns),
+				     ndctl_namespace_get_enforce_mode(ndns),
+				     info->enabled);
 	ret = crypt_binding_read(info->dev, &info->binding);
 	if (ret || !info->uuid[0])
 		return ret;

@@ -12,6 +12,7 @@ void crypt_ns_uuid(struct ndctl_namespace *ndns, char out[CRYPT_UUID_LEN]);
 int crypt_ns_find(struct ndctl_ctx *ctx, const char *arg,
 		  struct ndctl_namespace **out);
 int crypt_binding_read(const char *dev, struct crypt_binding *b);
+int crypt_binding_write(const char *dev, key_serial_t serial);
 int crypt_ns_info_fill(struct ndctl_namespace *ndns,
 		       struct crypt_ns_info *info);
 

@@ -85,6 +85,24 @@ int crypt_blob_key_len(const char *blob, size_t len, unsigned int *key_len)
 }
 
 /*
+ * Copies the master key handle ("user:DESC" or "trusted:DESC") a sealed
+ * blob names in its header.
+ */
+int crypt_blob_master(const char *blob, size_t len, char *buf, size_t buf_len)
+{
+	char format[16], master[CRYPT_DESC_MAX], text[CRYPT_DESC_MAX + 32];
+	unsigned int key_len;
+
+	if (crypt_blob_key_len(blob, len, &key_len))
+		return -EINVAL;
+	snprintf(text, sizeof(text), "%.*s",
+		 (int)(len < sizeof(text) - 1 ? len : sizeof(text) - 1), blob);
+	if (sscanf(text, "%15s %127s", format, master) != 2)
+		return -EINVAL;
+	return fit(snprintf(buf, buf_len, "%s", master), buf_len);
+}
+
+/*
  * Parses the mktme_key attribute: "none", or "<serial> <description>
  * <keyid>" (the description may hold spaces: serial first, KeyID last).
  */

@@ -3,6 +3,7 @@
  * store.c -- the key store: one sealed blob per namespace UUID, in
  * $NDCTL_CRYPT_STORE or /etc/ndctl/crypt, mode 0600, replaced atomically.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -191,4 +192,79 @@ int crypt_store_remove(const char *uuid)
 	if (unlink(path))
 		return -errno;
 	return sync_dir();
+}
+
+/*
+ * Takes the UUID out of a store file name, "<uuid>.blob" in lower case
+ * (as crypt_store_path() makes it); -EINVAL for any other name, such as
+ * the temporary files of crypt_store_write().
+ */
+int crypt_store_name_uuid(const char *name, char uuid[CRYPT_UUID_LEN])
+{
+	char canon[CRYPT_UUID_LEN];
+
+	if (strlen(name) != CRYPT_UUID_LEN - 1 + strlen(".blob") ||
+	    strcmp(name + CRYPT_UUID_LEN - 1, ".blob"))
+		return -EINVAL;
+	memcpy(uuid, name, CRYPT_UUID_LEN - 1);
+	uuid[CRYPT_UUID_LEN - 1] = '\0';
+	if (crypt_uuid_canonical(uuid, canon) || strcmp(canon, uuid))
+		return -EINVAL;
+	return 0;
+}
+
+/* Orders UUIDs for qsort(). */
+static int uuid_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * Lists the UUIDs that have a blob in the store, sorted, in an array the
+ * caller frees (NULL and 0 for an empty or absent store); -errno.
+ */
+int crypt_store_list(char (**uuids)[CRYPT_UUID_LEN], size_t *count)
+{
+	char(*list)[CRYPT_UUID_LEN] = NULL, (*grown)[CRYPT_UUID_LEN];
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	*uuids = NULL;
+	*count = 0;
+	dir = opendir(crypt_store_dir());
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((errno = 0, de = readdir(dir))) {
+		char uuid[CRYPT_UUID_LEN];
+
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
+		if (crypt_store_name_uuid(de->d_name, uuid))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			grown = reallocarray(list, cap, sizeof(*list));
+			if (!grown) {
+				free(list);
+				closedir(dir);
+				return -ENOMEM;
+			}
+			list = grown;
+		}
+		memcpy(list[n++], uuid, CRYPT_UUID_LEN);
+	}
+	if (errno) {
+		int ret = -errno;
+
+		free(list);
+		closedir(dir);
+		return ret;
+	}
+	closedir(dir);
+	if (n)
+		qsort(list, n, sizeof(*list), uuid_cmp);
+	*uuids = list;
+	*count = n;
+	return 0;
 }

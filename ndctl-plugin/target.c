@@ -103,9 +103,8 @@ int crypt_target_check_unbound(const struct crypt_target *t)
 	}
 	if (!b.bound)
 		return CRYPT_EXIT_OK;
-	crypt_error("%s is bound to mktme key %ld (%s, KeyID %u): disable it "
-		    "('ndctl disable-namespace %s') and unbind it ('echo none "
-		    "> /sys/bus/nd/devices/%s/mktme_key') first",
-		    t->dev, b.serial, b.desc, b.keyid, t->dev, t->dev);
+	crypt_error("%s is bound to mktme key %ld (%s, KeyID %u): disable and "
+		    "unbind it first ('ndctl-crypt disable-namespace %s')",
+		    t->dev, b.serial, b.desc, b.keyid, t->dev);
 	return CRYPT_EXIT_BUSY;
 }

@@ -5,7 +5,7 @@
 # test_keyring uses the real kernel keyring and skips where the kernel
 # has no encrypted keys; test_cli.sh runs the built command.
 
-NDCTL_CRYPT_TEST_NAMES := args payload store keyfile json keyring
+NDCTL_CRYPT_TEST_NAMES := args payload store keyfile json keyring state
 NDCTL_CRYPT_TESTS := $(NDCTL_CRYPT_TEST_NAMES:%=$(B)/tests/ndctl-plugin/test_%)
 NDCTL_CRYPT_CLI_TEST := $(B)/tests/ndctl-plugin/test_cli.sh
 
@@ -22,7 +22,8 @@ $(NDCTL_CRYPT_TESTS): $(B)/tests/ndctl-plugin/%: \
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(NDCTL_CRYPT_A) \
 		$(call pkg_libs,cmocka $(NDCTL_CRYPT_PKGS))
 
-$(NDCTL_CRYPT_CLI_TEST): tests/ndctl-plugin/test_cli.sh $(NDCTL_CRYPT)
+$(NDCTL_CRYPT_CLI_TEST): tests/ndctl-plugin/test_cli.sh $(NDCTL_CRYPT) \
+		$(NDCTL_CRYPT_UNIT)
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@
 
@@ -33,6 +34,20 @@ TESTS_ONCE += $(NDCTL_CRYPT_VM_TEST)
 
 $(NDCTL_CRYPT_VM_TEST): tests/ndctl-plugin/test_vm.sh \
 		tests/ndctl-plugin/vm-crypt.sh $(NDCTL_CRYPT)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
+		"$(abspath $<)" "$(abspath $(B))" >$@
+	$(Q)chmod +x $@
+
+# test_boot: three boots on one NVDIMM file (key store and master key
+# carried by the host), ~30 s once the kernel and QEMU are cached.
+NDCTL_CRYPT_BOOT_TEST := $(B)/tests/ndctl-plugin/test_boot
+TESTS_ONCE += $(NDCTL_CRYPT_BOOT_TEST)
+
+$(NDCTL_CRYPT_BOOT_TEST): tests/ndctl-plugin/test_boot.sh \
+		tests/ndctl-plugin/vm-boot.sh $(NDCTL_CRYPT) \
+		$(B)/tools/mktme-check/mktme-check
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \

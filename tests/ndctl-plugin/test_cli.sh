@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # test_cli.sh -- ndctl-crypt's command line: help, usage errors and exit
-# codes, and remove-key on a key store in a temporary directory.  Needs no
+# codes, remove-key and load-keys on a key store in a temporary directory.  Needs no
 # NVDIMM: namespaces that do not exist are part of what is tested.
 set -u
 
@@ -44,7 +44,8 @@ grep_out "create-key" "--help lists the commands"
 check 2 "no command" "$tool"
 check 2 "unknown command" "$tool" frobnicate
 grep_out "unknown command 'frobnicate'" "unknown command is named"
-for c in list create-key import-key remove-key; do
+for c in list create-key import-key remove-key enable-namespace \
+	disable-namespace load-keys; do
 	check 0 "$c --help" "$tool" "$c" --help
 done
 check 0 "help create-key" "$tool" help create-key
@@ -69,5 +70,53 @@ else
 	echo "ok $n - the blob is gone"
 fi
 check 0 "list" "$tool" list
+for c in enable-namespace disable-namespace; do
+	check 2 "$c without a namespace" "$tool" $c
+	grep_out "$c takes one namespace" "$c: the missing argument is named"
+	check 2 "$c with two namespaces" "$tool" $c namespace0.0 namespace0.1
+	check 2 "$c with an unknown option" "$tool" $c --frob namespace0.0
+	check 2 "$c with a bad namespace argument" "$tool" $c pmem0
+	grep_out "'pmem0' is not a namespace" "$c: the bad argument is named"
+	check 3 "$c of a missing namespace" "$tool" $c namespace99.99
+	check 3 "$c of a missing UUID" "$tool" $c $uuid
+done
+check 0 "help enable-namespace" "$tool" help enable-namespace
+grep_out "^usage: ndctl-crypt enable-namespace" "help shows its usage"
+check 0 "--help lists the new commands" "$tool" --help
+grep_out "load-keys" "--help lists load-keys"
+check 2 "load-keys with a namespace" "$tool" load-keys namespace0.0
+grep_out "load-keys takes no namespace" "load-keys: the extra argument is named"
+check 2 "load-keys with an unknown option" "$tool" load-keys -x
+rm -rf "$NDCTL_CRYPT_STORE"
+check 0 "load-keys without a store: nothing to do" "$tool" load-keys
+grep_out "0 enabled with their keys" "load-keys prints its summary"
+mkdir -p "$NDCTL_CRYPT_STORE"
+echo "default user:pmemcrypt-master 64 00" >"$NDCTL_CRYPT_STORE/$uuid.blob"
+check 0 "load-keys skips a key whose namespace is absent" "$tool" load-keys
+grep_out "$uuid.blob has no namespace on this machine" \
+	"load-keys names the key without a namespace"
+grep_out "1 stored keys without a namespace" "load-keys counts it"
+rm -rf "$NDCTL_CRYPT_STORE"
+echo not-a-directory >"$NDCTL_CRYPT_STORE"
+check 1 "load-keys with an unreadable store" "$tool" load-keys
+grep_out "cannot read the key store" "load-keys names the store"
+rm -f "$NDCTL_CRYPT_STORE"
+
+# the boot unit: systemd accepts it, and it runs load-keys
+unit=$here/../../ndctl-plugin/ndctl-crypt-load-keys.service
+check 0 "the boot unit runs load-keys before local-fs-pre.target" sh -c \
+	"grep -q '^ExecStart=.*/ndctl-crypt load-keys\$' '$unit' &&
+	 grep -q '^Before=local-fs-pre.target' '$unit' &&
+	 grep -q '^DefaultDependencies=no' '$unit'"
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$store/unit"
+	sed "s|^ExecStart=[^ ]*|ExecStart=$tool|" "$unit" \
+		>"$store/unit/ndctl-crypt-load-keys.service"
+	check 0 "systemd-analyze verify: no complaint" sh -c \
+		"systemd-analyze verify --man=no '$store/unit/ndctl-crypt-load-keys.service' 2>&1 | tee /dev/stderr | grep -q . && exit 1 || exit 0"
+else
+	n=$((n + 1))
+	echo "ok $n - systemd-analyze verify # SKIP no systemd-analyze here"
+fi
 echo "1..$n"
 exit $failed

@@ -59,6 +59,8 @@ static void test_bound(void **state)
 	assert_string_equal(json_object_get_string(get(obj, "mode")), "fsdax");
 	assert_int_equal(json_object_get_int64(get(obj, "size")), 1LL << 34);
 	assert_true(json_object_get_boolean(get(obj, "enabled")));
+	assert_string_equal(json_object_get_string(get(obj, "state")),
+			    "enabled");
 	assert_true(json_object_get_boolean(get(obj, "sealed_key")));
 	assert_string_equal(json_object_get_string(get(obj, "algorithm")),
 			    "aes-xts-256");
@@ -88,6 +90,8 @@ static void test_plain(void **state)
 	assert_false(has(obj, "algorithm"));
 	assert_false(has(obj, "mktme_key"));
 	assert_false(json_object_get_boolean(get(obj, "enabled")));
+	assert_string_equal(json_object_get_string(get(obj, "state")),
+			    "disabled");
 	assert_false(json_object_get_boolean(get(obj, "sealed_key")));
 	json_object_put(obj);
 }

@@ -92,6 +92,26 @@ static void test_blob_key_len(void **state)
 	assert_int_equal(crypt_blob_key_len(NULL, 4, &len), -EINVAL);
 }
 
+/* The master key a blob names in its header. */
+static void test_blob_master(void **state)
+{
+	const char *b64 = "default user:pmemcrypt-master 64 0123abcd";
+	const char *b32 = "default trusted:kek 32 0123abcd\n";
+	char m[CRYPT_DESC_MAX + 16], tiny[8];
+
+	assert_int_equal(crypt_blob_master(b64, strlen(b64), m, sizeof(m)), 0);
+	assert_string_equal(m, "user:pmemcrypt-master");
+	assert_int_equal(crypt_blob_master(b32, strlen(b32), m, sizeof(m)), 0);
+	assert_string_equal(m, "trusted:kek");
+	assert_int_equal(
+		crypt_blob_master(b64, strlen(b64), tiny, sizeof(tiny)),
+		-ENAMETOOLONG);
+	assert_int_equal(
+		crypt_blob_master("default logon:k 64 00", 21, m, sizeof(m)),
+		-EINVAL);
+	assert_int_equal(crypt_blob_master("", 0, m, sizeof(m)), -EINVAL);
+}
+
 /* The mktme_key attribute: "none" or "serial description keyid". */
 static void test_binding_parse(void **state)
 {
@@ -135,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_mktme_payload),
 		cmocka_unit_test(test_new_cmd),
 		cmocka_unit_test(test_blob_key_len),
+		cmocka_unit_test(test_blob_master),
 		cmocka_unit_test(test_binding_parse),
 	};
 

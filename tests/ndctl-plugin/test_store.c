@@ -201,6 +201,62 @@ static void test_read_invalid(void **state)
 	assert_int_equal(crypt_store_read(UUID, &blob, &len), -ELOOP);
 }
 
+/* Store file names: "<lower-case uuid>.blob" and nothing else. */
+static void test_name_uuid(void **state)
+{
+	char uuid[CRYPT_UUID_LEN];
+
+	assert_int_equal(crypt_store_name_uuid(UUID ".blob", uuid), 0);
+	assert_string_equal(uuid, UUID);
+	assert_int_equal(crypt_store_name_uuid(UUID, uuid), -EINVAL);
+	assert_int_equal(crypt_store_name_uuid(UUID ".blob.aB12cd", uuid),
+			 -EINVAL);
+	assert_int_equal(crypt_store_name_uuid(UUID ".blo", uuid), -EINVAL);
+	assert_int_equal(
+		crypt_store_name_uuid(
+			"5D8C4F0E-8B3A-4B1E-9F0A-2C1D3E4F5A6B.blob", uuid),
+		-EINVAL);
+	assert_int_equal(
+		crypt_store_name_uuid(
+			"5d8c4f0e-8b3a-4b1e-9f0a-2c1d3e4f5a6g.blob", uuid),
+		-EINVAL);
+	assert_int_equal(crypt_store_name_uuid(".blob", uuid), -EINVAL);
+}
+
+/* Listing: sorted blobs only, an absent store is empty. */
+static void test_list(void **state)
+{
+	static const char *const other = "0d8c4f0e-8b3a-4b1e-9f0a-2c1d3e4f5a6b";
+	char(*uuids)[CRYPT_UUID_LEN];
+	char path[4096];
+	size_t n = 99;
+	int fd;
+
+	assert_int_equal(crypt_store_list(&uuids, &n), 0);
+	assert_null(uuids);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(crypt_store_write(other, BLOB2, strlen(BLOB2), false),
+			 0);
+	/* a left-over temporary file and a stray file are not keys */
+	snprintf(path, sizeof(path), "%s/%s.blob.Ab12Cd", store, UUID);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/README", store);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+
+	assert_int_equal(crypt_store_list(&uuids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(uuids[0], other);
+	assert_string_equal(uuids[1], UUID);
+	free(uuids);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +270,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_read_invalid, setup,
 						teardown),
+		cmocka_unit_test(test_name_uuid),
+		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
