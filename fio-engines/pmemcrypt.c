@@ -33,7 +33,7 @@ struct pce_options {
 	unsigned int create;	 /* create the pool if the file is not one */
 	unsigned int cipher;	 /* enum pmemcrypt_cipher; 0: not given */
 	unsigned int encryption; /* 0: plain libpmem2 baseline */
-	unsigned int hardware;	 /* MKTME engine (not available yet) */
+	unsigned int hardware;	 /* MKTME engine: a bound namespace */
 };
 
 static struct fio_option options[] = {
@@ -89,7 +89,8 @@ static struct fio_option options[] = {
 		.lname = "pmemcrypt hardware engine",
 		.type = FIO_OPT_BOOL,
 		.off1 = offsetof(struct pce_options, hardware),
-		.help = "Use the MKTME hardware engine (not available yet)",
+		.help = "Use the MKTME hardware engine (media on a bound "
+			"namespace)",
 		.def = "0",
 		.category = FIO_OPT_C_ENGINE,
 		.group = FIO_OPT_G_INVALID,
@@ -144,10 +145,9 @@ static int check_options(struct thread_data *td)
 {
 	struct pce_options *o = td->eo;
 
-	if (o->hardware)
+	if (o->hardware && !o->encryption)
 		return pce_fail(td, EINVAL,
-				"hardware=1: the MKTME hardware engine is not "
-				"available yet; use hardware=0");
+				"hardware=1 is an engine of encryption=1");
 	if (o->encryption && (!o->keyfile || !*o->keyfile))
 		return pce_fail(td, EINVAL,
 				"keyfile= is required: a file of %d raw bytes",
@@ -241,6 +241,10 @@ static int pool_create(struct thread_data *td, struct pce_target *t,
 		ret = pmemcrypt_config_set_size(cfg,
 						units * PMEMCRYPT_UNIT_SIZE);
 	if (!ret)
+		ret = pmemcrypt_config_set_engine(
+			cfg, o->hardware ? PMEMCRYPT_ENGINE_HARDWARE
+					 : PMEMCRYPT_ENGINE_SOFTWARE);
+	if (!ret)
 		ret = pmemcrypt_pool_create(&t->pool, path, cfg, key);
 	pmemcrypt_config_delete(&cfg);
 	pmemcrypt_key_delete(&key);
@@ -298,6 +302,13 @@ static int pool_start(struct thread_data *td, struct pce_target *t,
 				f->file_name,
 				pmemcrypt_cipher_name(info.cipher),
 				pmemcrypt_cipher_name(o->cipher));
+	if ((info.engine == PMEMCRYPT_ENGINE_HARDWARE) != !!o->hardware)
+		return pce_fail(td, EINVAL,
+				"%s is a %s-engine pool, the job has "
+				"hardware=%u: remove the file or change "
+				"hardware=",
+				f->file_name, pmemcrypt_engine_name(info.engine),
+				o->hardware);
 	if (need > info.size)
 		return pce_fail(td, EINVAL,
 				"%s holds %llu usable bytes, the job needs "

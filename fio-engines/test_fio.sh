@@ -136,10 +136,20 @@ fi
 fio_job hw --filename="$pool" --keyfile="$dir/key" --hardware=1 \
 	--size=4M --rw=read
 rc=$?
-if [ "$rc" -ne 0 ] && grep -q 'not available' "$dir/err"; then
-	ok "hardware=1 is refused as not available"
+if [ "$rc" -ne 0 ] && grep -q 'software-engine pool' "$dir/err"; then
+	ok "hardware=1 on a software-engine pool is refused"
 else
-	not_ok "hardware=1 is refused as not available (fio exit $rc)"
+	not_ok "hardware=1 on a software-engine pool is refused (fio exit $rc)"
+fi
+
+fio_job hwnew --filename="$dir/hw.pool" --keyfile="$dir/key" --create=1 \
+	--hardware=1 --size=4M --rw=write
+rc=$?
+if [ "$rc" -ne 0 ] && [ ! -e "$dir/hw.pool" ] && grep -qi 'bound' "$dir/err"; then
+	ok "hardware=1 create=1 off a bound namespace is refused, no file left"
+else
+	not_ok "hardware=1 create=1 off a bound namespace is refused (fio exit $rc)"
+	sed 's/^/#   /' "$dir/err"
 fi
 
 [ "$failed" -eq 0 ]

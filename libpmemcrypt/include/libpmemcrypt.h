@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define PMEMCRYPT_MAJOR_VERSION 1
-#define PMEMCRYPT_MINOR_VERSION 0
+#define PMEMCRYPT_MINOR_VERSION 1
 
 /* Size of a raw key (a key file, a keyring key's payload). */
 #define PMEMCRYPT_KEY_SIZE 32
@@ -53,6 +53,7 @@ enum pmemcrypt_error {
 	PMEMCRYPT_E_HDR_MAC = PMEMCRYPT_E_BASE - 16,	/* header tampered */
 	PMEMCRYPT_E_INVALID = PMEMCRYPT_E_BASE - 17,	/* bad argument */
 	PMEMCRYPT_E_TX_STATE = PMEMCRYPT_E_BASE - 18,	/* tx misuse */
+	PMEMCRYPT_E_ENGINE = PMEMCRYPT_E_BASE - 19,	/* no MKTME binding */
 };
 
 /* Last error message of the calling thread. */
@@ -122,6 +123,34 @@ int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,
 				  pmemcrypt_progress_fn *fn, void *arg);
 
 /*
+ * Engines.  The software engine encrypts every unit with the pool's DEK
+ * and serves a plaintext view from DRAM.  The hardware engine is for
+ * media on an NVDIMM namespace bound to an MKTME key (its mktme_key in
+ * sysfs names a key): the memory controller encrypts every store, so the
+ * view is the DAX mapping itself and persists are cache flushes.  The
+ * engine is chosen at create and recorded in the pool; opening a
+ * hardware pool on media that is no longer bound fails with
+ * PMEMCRYPT_E_ENGINE.
+ *
+ * On the hardware engine stores to the view reach the media directly:
+ * pmemcrypt_persist() makes them durable but not atomically (as with
+ * libpmem2, only aligned 8-byte stores are), pmemcrypt_write() stays
+ * atomic, and a transaction must declare a range (pmemcrypt_tx_add)
+ * before storing to it: the range's old content goes to an undo log.
+ */
+enum pmemcrypt_engine {
+	PMEMCRYPT_ENGINE_AUTO = 0,     /* hardware on bound media (default) */
+	PMEMCRYPT_ENGINE_SOFTWARE = 1, /* libpmemcrypt encrypts */
+	PMEMCRYPT_ENGINE_HARDWARE = 2, /* MKTME encrypts; needs binding */
+};
+
+/* The engine of a new pool (default PMEMCRYPT_ENGINE_AUTO). */
+int pmemcrypt_config_set_engine(struct pmemcrypt_config *cfg,
+				enum pmemcrypt_engine engine);
+/* Name of an engine: "auto", "software", "hardware". */
+const char *pmemcrypt_engine_name(enum pmemcrypt_engine engine);
+
+/*
  * Pools.
  */
 struct pmemcrypt_pool;
@@ -152,12 +181,15 @@ int pmemcrypt_pool_close(struct pmemcrypt_pool **pool);
 void *pmemcrypt_pool_base(const struct pmemcrypt_pool *pool);
 /* Usable size in bytes. */
 size_t pmemcrypt_pool_size(const struct pmemcrypt_pool *pool);
+/* The engine of an open pool (software or hardware). */
+enum pmemcrypt_engine pmemcrypt_pool_engine(const struct pmemcrypt_pool *pool);
 
 /*
  * Makes [addr, addr+len) of the view durable, atomically.  Durability is
  * per 1 KiB sector (per 4 KiB unit for units never written before): other
  * stores in the same sectors become durable too, including stores of an
- * open transaction on them.
+ * open transaction on them.  Hardware engine: durable, not atomic (see
+ * the engines above).
  */
 int pmemcrypt_persist(struct pmemcrypt_pool *pool, const void *addr,
 		      size_t len);
@@ -223,6 +255,7 @@ struct pmemcrypt_info {
 	uint32_t units_per_tx;
 	int header_ok[2];    /* each copy: 1 intact, 0 corrupt */
 	struct pmemcrypt_slot_info slots[PMEMCRYPT_MAX_SLOTS];
+	enum pmemcrypt_engine engine; /* software or hardware (since 1.1) */
 };
 
 /*

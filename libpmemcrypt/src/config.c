@@ -32,6 +32,7 @@ void pc_config_defaults(struct pmemcrypt_config *cfg)
 		.parallelism = DEFAULT_PARALLELISM,
 		.lanes = DEFAULT_LANES,
 		.units_per_tx = DEFAULT_UNITS_PER_TX,
+		.engine = PMEMCRYPT_ENGINE_AUTO,
 	};
 }
 
@@ -111,6 +112,32 @@ PC_EXPORT int pmemcrypt_config_set_lanes(struct pmemcrypt_config *cfg,
 	cfg->lanes = lanes;
 	cfg->units_per_tx = units_per_tx;
 	return 0;
+}
+
+PC_EXPORT int pmemcrypt_config_set_engine(struct pmemcrypt_config *cfg,
+					  enum pmemcrypt_engine engine)
+{
+	if (!cfg)
+		return pc_err(PMEMCRYPT_E_INVALID, "config: NULL config");
+	if (engine != PMEMCRYPT_ENGINE_AUTO &&
+	    engine != PMEMCRYPT_ENGINE_SOFTWARE &&
+	    engine != PMEMCRYPT_ENGINE_HARDWARE)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "config: unknown engine %d (auto, software or "
+			      "hardware)",
+			      (int)engine);
+	cfg->engine = engine;
+	return 0;
+}
+
+PC_EXPORT const char *pmemcrypt_engine_name(enum pmemcrypt_engine engine)
+{
+	switch (engine) {
+	case PMEMCRYPT_ENGINE_AUTO: return "auto";
+	case PMEMCRYPT_ENGINE_SOFTWARE: return "software";
+	case PMEMCRYPT_ENGINE_HARDWARE: return "hardware";
+	}
+	return "unknown";
 }
 
 PC_EXPORT int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,

@@ -11,6 +11,7 @@ struct pmemcrypt_config {
 	uint64_t size;
 	uint32_t t_cost, m_cost_kib, parallelism;
 	uint32_t lanes, units_per_tx;
+	enum pmemcrypt_engine engine;
 	pmemcrypt_progress_fn *progress;
 	void *progress_arg;
 };

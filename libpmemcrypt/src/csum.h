@@ -11,12 +11,14 @@
 /*
  * Fletcher-64 over little-endian 32-bit words (len a multiple of 4):
  * lo += word, hi += lo, both modulo 2^32; the result is hi << 32 | lo.
- * It detects torn writes; it authenticates nothing.
+ * It detects torn writes; it authenticates nothing.  _more() continues
+ * the sum of earlier buffers.
  */
-static inline uint64_t pc_fletcher64(const void *buf, size_t len)
+static inline uint64_t pc_fletcher64_more(uint64_t sum, const void *buf,
+					  size_t len)
 {
 	const unsigned char *p = buf;
-	uint32_t lo = 0, hi = 0;
+	uint32_t lo = (uint32_t)sum, hi = (uint32_t)(sum >> 32);
 
 	for (size_t i = 0; i + 4 <= len; i += 4) {
 		uint32_t w;
@@ -26,6 +28,12 @@ static inline uint64_t pc_fletcher64(const void *buf, size_t len)
 		hi += lo;
 	}
 	return (uint64_t)hi << 32 | lo;
+}
+
+/* Fletcher-64 of one buffer. */
+static inline uint64_t pc_fletcher64(const void *buf, size_t len)
+{
+	return pc_fletcher64_more(0, buf, len);
 }
 
 #endif

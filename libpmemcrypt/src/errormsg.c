@@ -53,6 +53,8 @@ PC_EXPORT const char *pmemcrypt_strerror(int err)
 	case PMEMCRYPT_E_HDR_MAC: return "header authentication failed";
 	case PMEMCRYPT_E_INVALID: return "invalid argument";
 	case PMEMCRYPT_E_TX_STATE: return "transaction misuse";
+	case PMEMCRYPT_E_ENGINE:
+		return "media is not on a namespace bound to an MKTME key";
 	}
 	if (err < 0 && err > -4096)
 		return strerror(-err);

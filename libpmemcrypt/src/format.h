@@ -16,7 +16,7 @@
 
 #define PC_MAGIC "PMEMCRYP"
 #define PC_FORMAT_MAJOR 1
-#define PC_FORMAT_MINOR 0
+#define PC_FORMAT_MINOR 1 /* 1.1: the hardware engine; others stay 1.0 */
 #define PC_HDR_SIZE 4096
 #define PC_HDR_AREA (2 * PC_HDR_SIZE)
 #define PC_UNIT 4096u
@@ -101,6 +101,34 @@ struct pc_log_head {
 	uint8_t reserved1[40];
 };
 static_assert(sizeof(struct pc_log_head) == 64, "log layout");
+
+/*
+ * Incompatible feature flags.  PC_INCOMPAT_HARDWARE: the pool uses the
+ * hardware engine (format 1.1): plain data at data_off, no map, and the
+ * lanes hold undo logs of struct pc_undo_entry.
+ */
+#define PC_INCOMPAT_HARDWARE 1u
+#define PC_INCOMPAT_KNOWN PC_INCOMPAT_HARDWARE
+
+/*
+ * An undo log entry of a hardware pool: the old content of [off,
+ * off+len) of the data area follows, padded to PC_UNDO_ALIGN.  Entries
+ * follow one another from offset 64 of the lane; an entry counts when
+ * its seq equals that of the lane's first entry (non-zero) and its
+ * checksum (Fletcher-64 of the entry, this field zero, and the len bytes
+ * zero-padded to a multiple of 4) matches.
+ */
+struct pc_undo_entry {
+	uint64_t off;
+	uint64_t len;
+	uint64_t seq;
+	uint64_t checksum;
+};
+static_assert(sizeof(struct pc_undo_entry) == 32, "undo layout");
+#define PC_UNDO_ALIGN 32u
+#define PC_UNDO_START 64u /* offset of the first entry in a lane */
+/* Lane bytes per unit of atomic capacity: the unit and an entry head. */
+#define PC_UNDO_PER_UNIT (PC_UNIT + 2 * PC_UNDO_ALIGN)
 
 /* Map entries: 0 = unit never written (reads as zeros), else pba + 1. */
 #define PC_MAP_PBA_MASK ((1ull << 48) - 1)

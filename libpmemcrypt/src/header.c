@@ -32,7 +32,31 @@ static int slot_ok(const struct pc_slot *s)
 	return 0;
 }
 
-static int geometry_ok(const struct pc_header *h)
+/* The layout of a hardware pool: lanes of undo logs, then the data. */
+static int hw_geometry_ok(const struct pc_header *h)
+{
+	uint64_t lanes_end, data_end;
+
+	if (h->unit_size != PC_UNIT || h->units == 0 || h->blocks != h->units ||
+	    h->units > PC_MAP_PBA_MASK || h->lanes == 0 ||
+	    h->lane_size < PC_UNDO_START + PC_UNDO_PER_UNIT ||
+	    h->lane_size % PC_UNIT)
+		return 0;
+	if (h->lanes_off != PC_HDR_AREA ||
+	    __builtin_mul_overflow((uint64_t)h->lanes, h->lane_size,
+				   &lanes_end) ||
+	    __builtin_add_overflow(lanes_end, h->lanes_off, &lanes_end) ||
+	    h->map_off != lanes_end || h->data_off < h->map_off ||
+	    h->data_off % PC_UNIT ||
+	    __builtin_mul_overflow(h->units, PC_UNIT, &data_end) ||
+	    __builtin_add_overflow(data_end, h->data_off, &data_end) ||
+	    h->file_size < data_end)
+		return 0;
+	return 1;
+}
+
+/* The layout of a software pool: lanes of redo logs, map, blocks. */
+static int sw_geometry_ok(const struct pc_header *h)
 {
 	uint64_t lanes_end, map_end, data_end;
 
@@ -56,6 +80,17 @@ static int geometry_ok(const struct pc_header *h)
 	    __builtin_add_overflow(data_end, h->data_off, &data_end) ||
 	    h->file_size < data_end)
 		return 0;
+	return 1;
+}
+
+static int geometry_ok(const struct pc_header *h)
+{
+	if (!(h->incompat & PC_INCOMPAT_HARDWARE ? hw_geometry_ok(h)
+						  : sw_geometry_ok(h)))
+		return 0;
+	if (h->cipher != PMEMCRYPT_CIPHER_AES256_XTS &&
+	    h->cipher != PMEMCRYPT_CIPHER_AES128_XTS)
+		return 0;
 	if (!pc_kdf_cost_ok(h->kdf_t_cost, h->kdf_m_cost_kib,
 			    h->kdf_parallelism))
 		return 0;
@@ -74,7 +109,7 @@ enum pc_hdr_state pc_header_check(const struct pc_header *h)
 	pc_sha256(sum, h, SUM_LEN);
 	if (!pc_memeq(sum, h->checksum, sizeof(sum)))
 		return PC_HDR_BAD_CHECKSUM;
-	if (h->major > PC_FORMAT_MAJOR)
+	if (h->major > PC_FORMAT_MAJOR || (h->incompat & ~PC_INCOMPAT_KNOWN))
 		return PC_HDR_NEWER;
 	if (!geometry_ok(h))
 		return PC_HDR_BAD_GEOMETRY;
@@ -136,6 +171,12 @@ int pc_header_select(const uint8_t *area, const char *path, int *which,
 	if (s[0] == PC_HDR_NEWER || s[1] == PC_HDR_NEWER) {
 		const struct pc_header *n = h[s[0] == PC_HDR_NEWER ? 0 : 1];
 
+		if (n->major <= PC_FORMAT_MAJOR)
+			return pc_err(PMEMCRYPT_E_VERSION,
+				      "%s: pool uses format features %#x this "
+				      "library (format %u.%u) does not know",
+				      path, n->incompat & ~PC_INCOMPAT_KNOWN,
+				      PC_FORMAT_MAJOR, PC_FORMAT_MINOR);
 		return pc_err(PMEMCRYPT_E_VERSION,
 			      "%s: pool format %u.%u is newer than this "
 			      "library (%u.%u)",

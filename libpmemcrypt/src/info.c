@@ -9,6 +9,7 @@
 #include "errormsg.h"
 #include "header.h"
 #include "key.h"
+#include "layout.h"
 
 PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 				  const char *path)
@@ -47,6 +48,11 @@ PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 			     sizeof(struct pc_log_entry);
 	if (info->units_per_tx > h->blocks - h->units - h->lanes)
 		info->units_per_tx = (uint32_t)(h->blocks - h->units - h->lanes);
+	info->engine = PMEMCRYPT_ENGINE_SOFTWARE;
+	if (h->incompat & PC_INCOMPAT_HARDWARE) {
+		info->engine = PMEMCRYPT_ENGINE_HARDWARE;
+		info->units_per_tx = pc_layout_hw_per_tx(h->lane_size);
+	}
 	info->header_ok[0] = ok[0];
 	info->header_ok[1] = ok[1];
 	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++) {
@@ -87,3 +93,4 @@ PC_EXPORT const char *pmemcrypt_key_type_name(enum pmemcrypt_key_type type)
 	}
 	return "unknown";
 }
+

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errormsg.h"
+#include "hw.h"
 #include "io.h"
 #include "store.h"
 
@@ -93,6 +94,8 @@ PC_EXPORT int pmemcrypt_persist(struct pmemcrypt_pool *pool, const void *addr,
 	ret = pc_check_range(pool, off, len);
 	if (ret || !len)
 		return ret;
+	if (pool->hw)
+		return pc_hw_persist(pool, off, len);
 	pc_units_init(&u);
 	ret = pc_units_present(pool, &u, off, len);
 	if (!ret)
@@ -145,6 +148,8 @@ PC_EXPORT int pmemcrypt_write(struct pmemcrypt_pool *pool, const void *buf,
 		ret = check_buffer(pool, buf, len);
 	if (ret || !len)
 		return ret;
+	if (pool->hw)
+		return pc_hw_write(pool, buf, len, offset);
 	pc_units_init(&u);
 	ret = units_of_range(pool, &u, offset, len, 0);
 	if (!ret)
@@ -185,6 +190,8 @@ PC_EXPORT int pmemcrypt_read(struct pmemcrypt_pool *pool, void *buf,
 		ret = check_buffer(pool, buf, len);
 	if (ret || !len)
 		return ret;
+	if (pool->hw)
+		return pc_hw_read(pool, buf, len, offset);
 	l = pc_lane_get(pool);
 	while (len && !ret) {
 		size_t n = PC_UNIT - offset % PC_UNIT;

@@ -9,6 +9,29 @@
 #define ROUND_UP(x, a) (((x) + (a)-1) / (a) * (a))
 #define MIN_UNITS 16
 
+/*
+ * Hardware engine: each lane holds an undo log for per_tx units; the data
+ * follows the lanes (no map, no spare blocks).  Lanes share an eighth of
+ * the pool between them (at least 16 units each).
+ */
+static void layout_hardware(struct pc_layout *lay,
+			    const struct pmemcrypt_config *cfg, uint64_t units)
+{
+	uint64_t per_tx = units / 8 / cfg->lanes;
+
+	per_tx = per_tx > MIN_UNITS ? per_tx : MIN_UNITS;
+	per_tx = cfg->units_per_tx < per_tx ? cfg->units_per_tx : per_tx;
+	lay->lanes = cfg->lanes;
+	lay->lane_size = (uint32_t)ROUND_UP(
+		PC_UNDO_START + per_tx * PC_UNDO_PER_UNIT, PC_UNIT);
+	lay->units = units;
+	lay->blocks = units;
+	lay->lanes_off = PC_HDR_AREA;
+	lay->map_off = lay->lanes_off + (uint64_t)lay->lanes * lay->lane_size;
+	lay->data_off = lay->map_off;
+	lay->file_size = lay->data_off + units * PC_UNIT;
+}
+
 int pc_layout_for_size(struct pc_layout *lay,
 		       const struct pmemcrypt_config *cfg, uint64_t units)
 {
@@ -21,6 +44,10 @@ int pc_layout_for_size(struct pc_layout *lay,
 			      (unsigned long long)PC_MAP_PBA_MASK / 2, PC_UNIT);
 	/* Spare blocks bound the size of one update; small pools keep at
 	 * most an eighth of their size spare. */
+	if (cfg->engine == PMEMCRYPT_ENGINE_HARDWARE) {
+		layout_hardware(lay, cfg, units);
+		return 0;
+	}
 	per_tx = units / 8 > MIN_UNITS ? units / 8 : MIN_UNITS;
 	per_tx = cfg->units_per_tx < per_tx ? cfg->units_per_tx : per_tx;
 	lay->lanes = cfg->lanes;
@@ -64,15 +91,19 @@ int pc_layout_for_file(struct pc_layout *lay,
 }
 
 void pc_layout_header(struct pc_header *h, const struct pc_layout *lay,
-		      enum pmemcrypt_cipher cipher)
+		      const struct pmemcrypt_config *cfg)
 {
+	int hw = cfg->engine == PMEMCRYPT_ENGINE_HARDWARE;
+
 	memset(h, 0, sizeof(*h));
 	memcpy(h->magic, PC_MAGIC, sizeof(h->magic));
 	h->major = PC_FORMAT_MAJOR;
-	h->minor = PC_FORMAT_MINOR;
+	/* Software pools stay 1.0: readers of 1.0 keep opening them. */
+	h->minor = hw ? PC_FORMAT_MINOR : 0;
+	h->incompat = hw ? PC_INCOMPAT_HARDWARE : 0;
 	h->file_size = lay->file_size;
 	h->unit_size = PC_UNIT;
-	h->cipher = cipher;
+	h->cipher = cfg->cipher;
 	h->units = lay->units;
 	h->blocks = lay->blocks;
 	h->lanes_off = lay->lanes_off;

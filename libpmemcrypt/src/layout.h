@@ -19,8 +19,16 @@ int pc_layout_for_size(struct pc_layout *lay,
 /* Largest pool that fits in file_size bytes. */
 int pc_layout_for_file(struct pc_layout *lay,
 		       const struct pmemcrypt_config *cfg, uint64_t file_size);
-/* A fresh header (no slots, no uuid) for a layout. */
+/*
+ * A fresh header (no slots, no uuid) for a layout; cfg->engine is
+ * software or hardware (resolved), as for the layout functions.
+ */
 void pc_layout_header(struct pc_header *h, const struct pc_layout *lay,
-		      enum pmemcrypt_cipher cipher);
+		      const struct pmemcrypt_config *cfg);
+/* Units of one atomic update a lane of a hardware pool holds. */
+static inline uint32_t pc_layout_hw_per_tx(uint32_t lane_size)
+{
+	return (lane_size - PC_UNDO_START) / PC_UNDO_PER_UNIT;
+}
 
 #endif

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -10,8 +12,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "engine.h"
 #include "errormsg.h"
 #include "header.h"
+#include "hw.h"
 #include "layout.h"
 #include "store.h"
 
@@ -96,11 +100,81 @@ static int pool_start(struct pmemcrypt_pool *p, uint64_t size)
 
 	if (!ret)
 		ret = pc_store_init(p);
-	if (!ret)
-		ret = pc_store_recover(p);
+	if (ret)
+		return ret;
+	if (p->hw) {
+		pc_hw_view_open(p);
+		return pc_hw_recover(p);
+	}
+	ret = pc_store_recover(p);
 	if (!ret)
 		ret = pc_view_open(p);
 	return ret;
+}
+
+/*
+ * Resolves the engine of a new pool into c (a copy of cfg): hardware
+ * when asked for or (auto) when the media is on a bound namespace.  A
+ * file not created yet is probed through its directory.
+ */
+static int choose_engine(const char *path, const struct pmemcrypt_config *cfg,
+			 struct pmemcrypt_config *c)
+{
+	struct pc_binding b;
+	struct stat st;
+	char *copy;
+	int ret;
+
+	*c = *cfg;
+	if (cfg->engine == PMEMCRYPT_ENGINE_SOFTWARE)
+		return 0;
+	ret = stat(path, &st);
+	if (ret && errno == ENOENT) {
+		copy = strdup(path);
+		if (!copy)
+			return pc_err(-ENOMEM, "out of memory");
+		ret = stat(dirname(copy), &st);
+		free(copy);
+	}
+	if (ret)
+		snprintf(b.why, sizeof(b.why), "%s", strerror(errno));
+	else
+		pc_engine_probe(&st, &b);
+	if (!ret && b.bound) {
+		c->engine = PMEMCRYPT_ENGINE_HARDWARE;
+		return 0;
+	}
+	if (cfg->engine == PMEMCRYPT_ENGINE_AUTO) {
+		c->engine = PMEMCRYPT_ENGINE_SOFTWARE;
+		return 0;
+	}
+	return pc_err(PMEMCRYPT_E_ENGINE,
+		      "%s: the hardware engine needs media on an NVDIMM "
+		      "namespace bound to an MKTME key, but %s; bind the "
+		      "namespace to a key (ndctl crypt) or use the software "
+		      "engine",
+		      path, b.why);
+}
+
+/* Refuses to open a hardware pool whose media lost its MKTME binding. */
+static int check_binding(struct pmemcrypt_pool *p)
+{
+	struct pc_binding b;
+	struct stat st;
+
+	if (!(p->hdr.incompat & PC_INCOMPAT_HARDWARE))
+		return 0;
+	p->hw = 1;
+	if (fstat(p->media.fd, &st))
+		return pc_err(-errno, "%s: stat: %s", p->path, strerror(errno));
+	pc_engine_probe(&st, &b);
+	if (b.bound)
+		return 0;
+	return pc_err(PMEMCRYPT_E_ENGINE,
+		      "%s: the pool uses the hardware engine, but %s: its "
+		      "data would be stored in the clear; bind the namespace "
+		      "to its MKTME key again (ndctl crypt) before opening",
+		      p->path, b.why);
 }
 
 int pc_pool_write_header(struct pmemcrypt_pool *p)
@@ -120,11 +194,17 @@ int pc_pool_write_header(struct pmemcrypt_pool *p)
 	return 0;
 }
 
-/* Zeroes the lane logs and the map, reporting progress. */
+/*
+ * Zeroes the lane logs and the map, reporting progress; on the hardware
+ * engine the data too (there is no map to say a unit reads as zeros).
+ */
 static void format_metadata(struct pmemcrypt_pool *p,
 			    const struct pmemcrypt_config *cfg)
 {
 	uint64_t start = p->hdr.lanes_off, end = p->hdr.data_off;
+
+	if (p->hw)
+		end += p->hdr.units * PC_UNIT;
 	const uint64_t chunk = 1 << 20;
 
 	for (uint64_t off = start; off < end; off += chunk) {
@@ -175,7 +255,7 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 				    const struct pmemcrypt_config *cfg,
 				    const struct pmemcrypt_key *key)
 {
-	struct pmemcrypt_config defaults;
+	struct pmemcrypt_config defaults, c;
 	struct pmemcrypt_pool *p;
 	struct pc_layout lay;
 	uint64_t have;
@@ -191,6 +271,14 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 	ret = pool_alloc(&p, path);
 	if (ret)
 		return ret;
+	/* Before anything is created: a refused engine changes nothing. */
+	ret = choose_engine(path, cfg, &c);
+	if (ret) {
+		pool_free(p);
+		return ret;
+	}
+	cfg = &c;
+	p->hw = c.engine == PMEMCRYPT_ENGINE_HARDWARE;
 	ret = file_open(path, 1, &p->media.fd, &have);
 	if (!ret)
 		ret = size_file(p, cfg, &have, &lay);
@@ -199,7 +287,7 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 	if (!ret)
 		ret = pc_header_mac_key(p->sec->mac_key, p->sec->dek);
 	if (!ret) {
-		pc_layout_header(&p->hdr, &lay, cfg->cipher);
+		pc_layout_header(&p->hdr, &lay, cfg);
 		p->hdr.kdf_t_cost = cfg->t_cost;
 		p->hdr.kdf_m_cost_kib = cfg->m_cost_kib;
 		p->hdr.kdf_parallelism = cfg->parallelism;
@@ -270,6 +358,8 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	ret = file_open(path, 0, &p->media.fd, &have);
 	if (!ret)
 		ret = read_header(p, have, flags, area, &which, ok);
+	if (!ret)
+		ret = check_binding(p);
 	if (ret)
 		goto fail;
 	slot = pc_slot_unlock(&p->hdr, key, p->sec->dek);
@@ -323,6 +413,12 @@ PC_EXPORT void *pmemcrypt_pool_base(const struct pmemcrypt_pool *pool)
 PC_EXPORT size_t pmemcrypt_pool_size(const struct pmemcrypt_pool *pool)
 {
 	return pool->view.size;
+}
+
+PC_EXPORT enum pmemcrypt_engine
+pmemcrypt_pool_engine(const struct pmemcrypt_pool *pool)
+{
+	return pool->hw ? PMEMCRYPT_ENGINE_HARDWARE : PMEMCRYPT_ENGINE_SOFTWARE;
 }
 
 PC_EXPORT size_t pmemcrypt_pool_max_atomic(const struct pmemcrypt_pool *pool)

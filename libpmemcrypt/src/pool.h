@@ -35,6 +35,7 @@ struct pc_secrets {
 
 struct pmemcrypt_pool {
 	char *path;
+	int hw; /* the hardware engine (PC_INCOMPAT_HARDWARE) */
 	struct pc_media media;
 	struct pc_header hdr; /* the current header */
 	struct pc_secrets *sec;

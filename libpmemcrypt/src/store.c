@@ -7,6 +7,7 @@
 
 #include "csum.h"
 #include "errormsg.h"
+#include "layout.h"
 #include "store.h"
 
 #define LOG_HEAD sizeof(struct pc_log_head)
@@ -56,6 +57,10 @@ static int lane_init(struct pmemcrypt_pool *p, struct pc_lane *l, uint32_t i)
 
 	pthread_mutex_init(&l->lock, NULL);
 	l->log_off = p->hdr.lanes_off + (uint64_t)i * p->hdr.lane_size;
+	/* Hardware engine: an undo log; a random start keeps the sequence
+	 * numbers of this session apart from stale entries of others. */
+	if (p->hw)
+		return pc_random(&l->seq, sizeof(l->seq));
 	l->bounce = aligned_alloc(PC_UNIT, PC_UNIT);
 	l->scratch = aligned_alloc(PC_UNIT, PC_UNIT);
 	l->entries = aligned_alloc(64, p->hdr.lane_size);
@@ -78,11 +83,14 @@ int pc_store_init(struct pmemcrypt_pool *p)
 	p->blocks = p->hdr.blocks;
 	p->nlanes = p->hdr.lanes;
 	p->units_per_tx = (uint32_t)(log_cap < spare ? log_cap : spare);
+	if (p->hw)
+		p->units_per_tx = pc_layout_hw_per_tx(p->hdr.lane_size);
 	for (int i = 0; i < PC_STRIPES; i++)
 		pthread_mutex_init(&p->stripes[i], NULL);
 	pthread_mutex_init(&p->alloc_lock, NULL);
 	pthread_cond_init(&p->alloc_cond, NULL);
-	p->free_stack = malloc(p->blocks * sizeof(uint64_t));
+	/* Hardware pools allocate no blocks. */
+	p->free_stack = malloc((p->hw ? 1 : p->blocks) * sizeof(uint64_t));
 	p->lanes = calloc(p->nlanes, sizeof(*p->lanes));
 	if (!p->free_stack || !p->lanes)
 		return pc_err(-ENOMEM, "out of memory");

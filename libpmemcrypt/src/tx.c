@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "errormsg.h"
+#include "hw.h"
 #include "io.h"
 
 struct tx_range {
@@ -12,11 +13,27 @@ struct tx_range {
 	size_t len;
 };
 
+/*
+ * Software engine: the ranges are persisted as one update at commit.
+ * Hardware engine: each range's old content goes to the undo log when it
+ * is added (the view is the media), commit flushes the ranges.
+ */
 struct pmemcrypt_tx {
 	struct pmemcrypt_pool *pool;
 	struct tx_range *ranges;
 	size_t n, cap;
+	struct pc_undo undo;
 };
+
+/* Whether a range already added covers [off, off+len). */
+static int covered(const struct pmemcrypt_tx *tx, uint64_t off, size_t len)
+{
+	for (size_t i = 0; i < tx->n; i++)
+		if (tx->ranges[i].off <= off &&
+		    off + len <= tx->ranges[i].off + tx->ranges[i].len)
+			return 1;
+	return 0;
+}
 
 PC_EXPORT int pmemcrypt_tx_begin(struct pmemcrypt_pool *pool,
 				 struct pmemcrypt_tx **tx)
@@ -51,6 +68,8 @@ PC_EXPORT int pmemcrypt_tx_add(struct pmemcrypt_tx *tx, const void *addr,
 	ret = pc_check_range(tx->pool, off, len);
 	if (ret || !len)
 		return ret;
+	if (tx->pool->hw && covered(tx, off, len))
+		return 0;
 	if (tx->n == tx->cap) {
 		size_t cap = tx->cap ? tx->cap * 2 : 8;
 		struct tx_range *r = realloc(tx->ranges, cap * sizeof(*r));
@@ -59,6 +78,11 @@ PC_EXPORT int pmemcrypt_tx_add(struct pmemcrypt_tx *tx, const void *addr,
 			return pc_err(-ENOMEM, "out of memory");
 		tx->ranges = r;
 		tx->cap = cap;
+	}
+	if (tx->pool->hw) {
+		ret = pc_undo_add(tx->pool, &tx->undo, off, len);
+		if (ret)
+			return ret;
 	}
 	tx->ranges[tx->n++] = (struct tx_range){off, len};
 	return 0;
@@ -86,6 +110,17 @@ PC_EXPORT int pmemcrypt_tx_commit(struct pmemcrypt_tx **tx)
 
 	if (!tx || !*tx)
 		return pc_err(PMEMCRYPT_E_TX_STATE, "tx_commit: no transaction");
+	if ((*tx)->pool->hw) {
+		struct pmemcrypt_pool *p = (*tx)->pool;
+
+		for (size_t i = 0; i < (*tx)->n; i++)
+			pc_hw_flush(p, (*tx)->ranges[i].off,
+				    (*tx)->ranges[i].len);
+		pc_media_fence(&p->media);
+		pc_undo_end(p, &(*tx)->undo, 0);
+		tx_free(tx);
+		return 0;
+	}
 	pc_units_init(&u);
 	for (size_t i = 0; i < (*tx)->n && !ret; i++)
 		ret = pc_units_present((*tx)->pool, &u, (*tx)->ranges[i].off,
@@ -105,6 +140,9 @@ PC_EXPORT void pmemcrypt_tx_abort(struct pmemcrypt_tx **tx)
 {
 	if (!tx || !*tx)
 		return;
-	tx_restore(*tx);
+	if ((*tx)->pool->hw)
+		pc_undo_end((*tx)->pool, &(*tx)->undo, 1);
+	else
+		tx_restore(*tx);
 	tx_free(tx);
 }

@@ -211,6 +211,11 @@ void pc_view_close(struct pmemcrypt_pool *p)
 	struct pc_view *v = &p->view;
 	uint64_t one = 1;
 
+	if (v->direct) {
+		v->base = NULL;
+		v->direct = 0;
+		return;
+	}
 	if (v->thread_started) {
 		if (write(v->stop_fd, &one, sizeof(one)) != sizeof(one))
 			abort();

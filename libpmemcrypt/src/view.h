@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* view.h -- the plaintext view: DRAM pages decrypted on first touch */
+/*
+ * view.h -- the plaintext view: DRAM pages decrypted on first touch
+ * (software engine), or the mapping itself (hardware engine, hw.c)
+ */
 
 #ifndef PC_VIEW_H
 #define PC_VIEW_H
@@ -22,6 +25,7 @@ struct pc_view {
 	int thread_started;
 	struct pc_xts *xts;	/* the fault thread's cipher context */
 	uint8_t *page;		/* the fault thread's staging pages */
+	int direct;		/* hardware engine: base is in the mapping */
 };
 
 int pc_view_open(struct pmemcrypt_pool *p);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* crash_test.c -- stop workloads at every media store and fence, recover */
+/*
+ * crash_test.c -- stop workloads at every media store and fence, recover;
+ * on both engines (the hardware engine forced on a plain file through
+ * pc_engine_assume_bound: its logic does not depend on real MKTME)
+ */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "libpmemcrypt.h"
-#include "media.h"
+#include "pool.h"
 
 #define UNITS 64
 #define POOL_SIZE (UNITS * PMEMCRYPT_UNIT_SIZE)
@@ -30,8 +35,8 @@ static const char *mode_name[] = {"keep", "drop", "torn", "keep-newest",
 
 /* One step of a workload: set [off, off+len) to byte val. */
 struct op {
-	enum { OP_PERSIST, OP_WRITE, OP_TX, OP_ADD_KEY, OP_CHANGE_KEY,
-	       OP_REMOVE_KEY } kind;
+	enum { OP_PERSIST, OP_WRITE, OP_TX, OP_TX_ABORT, OP_ADD_KEY,
+	       OP_CHANGE_KEY, OP_REMOVE_KEY } kind;
 	uint64_t off[3];
 	size_t len[3];
 	int nranges;
@@ -57,6 +62,7 @@ static long event_no, crash_at;
 static enum mode crash_mode;
 static uint8_t key_bytes[3][PMEMCRYPT_KEY_SIZE];
 static const char *pool_path;
+static int hw; /* the run on the hardware engine */
 
 /* Undoes journalled stores as the crash mode says, then dies. */
 static void crash(struct pc_media *m)
@@ -108,6 +114,20 @@ static struct pmemcrypt_key *key(int i)
 	return k;
 }
 
+/*
+ * A store of the workload to the view.  On the hardware engine the view
+ * is the media: the store goes through the hook like the library's, so
+ * a crash keeps or drops it as the mode says until the next fence.
+ */
+static void view_set(struct pmemcrypt_pool *p, uint64_t off, uint8_t val,
+		     size_t len)
+{
+	if (hw && pc_media_hook)
+		pc_media_hook(&p->media, PC_EV_WRITE, p->hdr.data_off + off,
+			      len);
+	memset((uint8_t *)pmemcrypt_pool_base(p) + off, val, len);
+}
+
 /* Runs one op on an open pool. */
 static int run_op(struct pmemcrypt_pool *p, const struct op *o)
 {
@@ -118,16 +138,26 @@ static int run_op(struct pmemcrypt_pool *p, const struct op *o)
 
 	switch (o->kind) {
 	case OP_PERSIST:
-		memset(base + o->off[0], o->val, o->len[0]);
+		if (hw) /* not atomic on the hardware engine: a write is */
+			goto write;
+		view_set(p, o->off[0], o->val, o->len[0]);
 		return pmemcrypt_persist(p, base + o->off[0], o->len[0]);
 	case OP_WRITE:
+write:
 		memset(buf, o->val, o->len[0]);
 		return pmemcrypt_write(p, buf, o->len[0], o->off[0]);
 	case OP_TX:
+	case OP_TX_ABORT:
 		ret = pmemcrypt_tx_begin(p, &tx);
 		for (int i = 0; i < o->nranges && !ret; i++) {
 			ret = pmemcrypt_tx_add(tx, base + o->off[i], o->len[i]);
-			memset(base + o->off[i], o->val + i, o->len[i]);
+			if (!ret)
+				view_set(p, o->off[i], (uint8_t)(o->val + i),
+					 o->len[i]);
+		}
+		if (o->kind == OP_TX_ABORT && !ret) {
+			pmemcrypt_tx_abort(&tx);
+			return 0;
 		}
 		return ret ? ret : pmemcrypt_tx_commit(&tx);
 	case OP_ADD_KEY:
@@ -162,6 +192,8 @@ static void model_op(uint8_t *data, int *keys, const struct op *o)
 	case OP_TX:
 		for (int i = 0; i < o->nranges; i++)
 			memset(data + o->off[i], o->val + i, o->len[i]);
+		break;
+	case OP_TX_ABORT:
 		break;
 	case OP_ADD_KEY:
 		keys[o->val] = 1;
@@ -336,6 +368,12 @@ static const struct workload workloads[] = {
 		{OP_TX, {U, 30 * U}, {U, 16}, 2, 0x80},
 		{OP_TX, {8 * U + 1, 40 * U}, {10, 3 * U}, 2, 0x90},
 	}, 3},
+	{"tx-abort", {
+		{OP_TX, {0, 8 * U}, {U, 100}, 2, 0x30},
+		{OP_TX_ABORT, {10, 8 * U + 50, 3 * U}, {200, 100, 2 * U}, 3,
+		 0x40},
+		{OP_WRITE, {U}, {U}, 1, 0x50},
+	}, 3},
 	{"keys", {
 		{OP_PERSIST, {0}, {2 * U}, 1, 0xa0},
 		{OP_ADD_KEY, {0}, {0}, 0, 1},
@@ -344,14 +382,41 @@ static const struct workload workloads[] = {
 	}, 4},
 };
 
+/* Creates the pristine pool of one engine; 0 or -1. */
+static int make_pristine(const char *path, const char *pristine)
+{
+	struct pmemcrypt_config *cfg;
+	struct pmemcrypt_pool *p;
+	struct pmemcrypt_key *k = key(0);
+	int ret;
+
+	unlink(path);
+	ret = pmemcrypt_config_new(&cfg) ||
+	      pmemcrypt_config_set_size(cfg, POOL_SIZE) ||
+	      pmemcrypt_config_set_lanes(cfg, 2, 16) ||
+	      pmemcrypt_config_set_engine(cfg, hw ? PMEMCRYPT_ENGINE_HARDWARE
+						  : PMEMCRYPT_ENGINE_SOFTWARE) ||
+	      pmemcrypt_pool_create(&p, path, cfg, k);
+	pmemcrypt_key_delete(&k);
+	pmemcrypt_config_delete(&cfg);
+	if (ret) {
+		printf("Bail out! create: %s\n", pmemcrypt_errormsg());
+		return -1;
+	}
+	pmemcrypt_pool_close(&p);
+	close(open(pristine, O_CREAT | O_WRONLY, 0600));
+	if (copy_file(path, pristine)) {
+		printf("Bail out! copy\n");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char dir[] = "/dev/shm/pmemcrypt-crash-XXXXXX", path[128], pristine[128];
-	struct pmemcrypt_config *cfg;
-	struct pmemcrypt_pool *p;
-	struct pmemcrypt_key *k;
-	int n = 0, failed = 0;
 	size_t nw = sizeof(workloads) / sizeof(workloads[0]);
+	int n = 0, failed = 0;
 
 	setenv("PMEM2_FORCE_GRANULARITY", "CACHE_LINE", 0);
 	if (!mkdtemp(dir)) {
@@ -363,33 +428,26 @@ int main(int argc, char **argv)
 	pool_path = path;
 	for (int i = 0; i < 3; i++)
 		memset(key_bytes[i], 0x10 * (i + 1), PMEMCRYPT_KEY_SIZE);
-	printf("1..%zu\n", nw * NMODES);
-	k = key(0);
-	if (pmemcrypt_config_new(&cfg) || pmemcrypt_config_set_size(cfg, POOL_SIZE) ||
-	    pmemcrypt_config_set_lanes(cfg, 2, 16) ||
-	    pmemcrypt_pool_create(&p, path, cfg, k)) {
-		printf("Bail out! create: %s\n", pmemcrypt_errormsg());
-		return 1;
-	}
-	pmemcrypt_pool_close(&p);
-	pmemcrypt_key_delete(&k);
-	pmemcrypt_config_delete(&cfg);
-	if (copy_file(path, pristine) && (close(open(pristine, O_CREAT | O_WRONLY, 0600)),
-					  copy_file(path, pristine))) {
-		printf("Bail out! copy\n");
-		return 1;
-	}
-	for (size_t w = 0; w < nw; w++)
-		for (int m = 0; m < NMODES; m++) {
-			long points = 0;
-			int f = crash_all(&workloads[w], m, pristine, &points);
+	printf("1..%zu\n", 2 * nw * NMODES);
+	for (hw = 0; hw < 2; hw++) {
+		/* The hardware engine on a plain file (see engine.h). */
+		pc_engine_assume_bound = hw;
+		if (make_pristine(path, pristine))
+			return 1;
+		for (size_t w = 0; w < nw; w++)
+			for (int m = 0; m < NMODES; m++) {
+				long points = 0;
+				int f = crash_all(&workloads[w], m, pristine,
+						  &points);
 
-			failed |= f != 0;
-			printf("%sok %d - %s/%s: %ld crash points%s\n",
-			       f ? "not " : "", ++n, workloads[w].name,
-			       mode_name[m], points,
-			       f ? "" : ", all recovered to before or after");
-		}
+				failed |= f != 0;
+				printf("%sok %d - %s%s/%s: %ld crash points%s\n",
+				       f ? "not " : "", ++n, hw ? "hw/" : "",
+				       workloads[w].name, mode_name[m], points,
+				       f ? "" : ", all recovered to before or "
+						"after");
+			}
+	}
 	unlink(path);
 	unlink(pristine);
 	rmdir(dir);

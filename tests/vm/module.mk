@@ -9,7 +9,8 @@
 
 VM_B := $(B)/tests/vm
 VM_HELPERS := $(VM_B)/dax-mmap $(VM_B)/pconfig-user
-VM_TESTS := $(VM_B)/test-harness $(VM_B)/test-mktme $(VM_B)/test-pool
+VM_TESTS := $(VM_B)/test-harness $(VM_B)/test-mktme $(VM_B)/test-pool \
+	$(VM_B)/test-pool-hw
 
 TESTS_ONCE += $(VM_TESTS)
 
@@ -34,3 +35,6 @@ $(VM_B)/test-%: tests/vm/test-%.sh $(VM_HELPERS) \
 
 # test-pool runs the pmemcrypt tool and the test pool helper in the VM.
 $(VM_B)/test-pool: $(B)/tools/pmemcrypt/pmemcrypt $(B)/tests/tools/pool_helper
+# test-pool-hw also boots the project's kernel (kernel/build.sh).
+$(VM_B)/test-pool-hw: $(B)/tools/pmemcrypt/pmemcrypt \
+	$(B)/tests/tools/pool_helper

@@ -24,6 +24,9 @@ static const char create_usage[] =
 	"\n"
 	"  -s, --size SIZE       pool file size (suffixes K, M, G, T)\n"
 	"  -c, --cipher NAME     aes-256-xts (default) or aes-128-xts\n"
+	"  -e, --engine NAME     auto (default): hardware on a namespace\n"
+	"                        bound to an MKTME key, else software;\n"
+	"                        software; or hardware (fails unless bound)\n"
 	"  -l, --lanes N         concurrent-writer lanes (default 16)\n"
 	"      --tx-units N      units of one atomic update (default 1020)\n"
 	"      --kdf-time T      Argon2id passes (default 3)\n"
@@ -56,6 +59,7 @@ struct create_args {
 	const char *path;
 	uint64_t size;
 	enum pmemcrypt_cipher cipher;
+	enum pmemcrypt_engine engine;
 	uint32_t lanes, tx_units;
 	uint32_t kdf[3]; /* time, memory, threads: all or none */
 	bool kdf_given, force;
@@ -86,6 +90,17 @@ static int parse_option(struct create_args *a, int opt, const char *arg)
 			a->cipher = PMEMCRYPT_CIPHER_AES128_XTS;
 		else
 			return usage_error(cmd, "unknown cipher '%s'", arg);
+		return EXIT_OK;
+	case 'e':
+		if (!strcmp(arg, "auto"))
+			a->engine = PMEMCRYPT_ENGINE_AUTO;
+		else if (!strcmp(arg, "software"))
+			a->engine = PMEMCRYPT_ENGINE_SOFTWARE;
+		else if (!strcmp(arg, "hardware"))
+			a->engine = PMEMCRYPT_ENGINE_HARDWARE;
+		else
+			return usage_error(cmd, "unknown engine '%s' (auto, "
+					   "software or hardware)", arg);
 		return EXIT_OK;
 	case 'l':
 		return parse_count("lane count", arg, &a->lanes);
@@ -120,6 +135,7 @@ static int parse_args(struct create_args *a, int argc, char **argv)
 	static const struct option options[] = {
 		{"size", required_argument, NULL, 's'},
 		{"cipher", required_argument, NULL, 'c'},
+		{"engine", required_argument, NULL, 'e'},
 		{"lanes", required_argument, NULL, 'l'},
 		{"tx-units", required_argument, NULL, OPT_TX_UNITS},
 		{"kdf-time", required_argument, NULL, OPT_KDF_TIME},
@@ -131,7 +147,7 @@ static int parse_args(struct create_args *a, int argc, char **argv)
 		KEY_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
-	const char *shorts = "s:c:l:fh";
+	const char *shorts = "s:c:e:l:fh";
 	int opt, ret;
 
 	options_begin(cmd, argv);
@@ -223,6 +239,8 @@ static int make_config(const struct create_args *a, struct progress *bar,
 
 	if (!ret && a->cipher)
 		ret = pmemcrypt_config_set_cipher(*cfg, a->cipher);
+	if (!ret)
+		ret = pmemcrypt_config_set_engine(*cfg, a->engine);
 	if (!ret && (a->lanes || a->tx_units))
 		ret = pmemcrypt_config_set_lanes(*cfg, lanes, tx_units);
 	if (!ret && a->kdf_given)

@@ -12,8 +12,8 @@ static const char info_usage[] =
 	"usage: pmemcrypt info <pool>\n"
 	"\n"
 	"Print the public header of a pool as JSON: format version, UUID,\n"
-	"cipher, sizes, lanes, the state of both header copies and the key\n"
-	"slots in use.  No key is needed and none is shown.\n"
+	"engine, cipher, sizes, lanes, the state of both header copies and\n"
+	"the key slots in use.  No key is needed and none is shown.\n"
 	"\n"
 	"  -h, --help            show this help\n";
 
@@ -68,6 +68,7 @@ static struct json_object *info_json(const struct pmemcrypt_info *info,
 	json_add_str(obj, "version", buf);
 	uuid_str(info->uuid, buf);
 	json_add_str(obj, "uuid", buf);
+	json_add_str(obj, "engine", pmemcrypt_engine_name(info->engine));
 	json_add_str(obj, "cipher", pmemcrypt_cipher_name(info->cipher));
 	json_add_u64(obj, "size", info->size);
 	json_add_u64(obj, "file_size", info->file_size);

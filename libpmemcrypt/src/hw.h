@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* hw.h -- the hardware engine: the media is the view; undo logs */
+
+#ifndef PC_HW_H
+#define PC_HW_H
+
+#include "pool.h"
+
+/* An open undo record: the lane it holds and where its entries are. */
+struct pc_undo {
+	struct pc_lane *lane; /* NULL until the first range */
+	uint64_t seq;
+	size_t used;	      /* bytes of entries written */
+	size_t n, cap;
+	size_t *pos;	      /* offset of each entry (after PC_UNDO_START) */
+};
+
+/* Takes the pool's view straight from the mapping. */
+void pc_hw_view_open(struct pmemcrypt_pool *p);
+/* Rolls back every committed undo record (an interrupted update). */
+int pc_hw_recover(struct pmemcrypt_pool *p);
+/* Entries of a lane's committed undo record (0: none pending). */
+size_t pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane);
+
+/*
+ * Saves the durable content of [off, off+len) of the view in u's undo
+ * log (taking a lane on the first range); once it returns, stores to the
+ * range are undone by a crash before pc_undo_end().
+ */
+int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
+		size_t len);
+/*
+ * Ends u: with rollback, restores every saved range first; otherwise the
+ * caller has made the new content durable.  Releases the lane.
+ */
+void pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback);
+
+/* Flushes [off, off+len) of the view; durable after the next fence. */
+void pc_hw_flush(struct pmemcrypt_pool *p, uint64_t off, size_t len);
+
+int pc_hw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len);
+int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
+		uint64_t off);
+int pc_hw_read(struct pmemcrypt_pool *p, void *buf, size_t len, uint64_t off);
+
+#endif
