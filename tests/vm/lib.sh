@@ -5,6 +5,8 @@
 #                   sequence across boots; exit 77 when the VM cannot run
 # host_check DESC CMD...  a host-side TAP check
 # vm_done           exit 1 if anything failed
+# vm_project_kernel export VM_KERNEL: as set, or the kernel of the series
+#                   (kernel/build.sh); exit 77 when it cannot be built here
 # shellcheck shell=bash
 
 vm_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -56,4 +58,17 @@ host_check() {
 
 vm_done() {
 	exit $vm_failed
+}
+
+vm_project_kernel() {
+	local rc=0
+
+	[ -z "${VM_KERNEL:-}" ] || return 0
+	VM_KERNEL=$("$vm_here/../../kernel/build.sh" | tail -n 1) || rc=$?
+	if [ $rc -eq 77 ]; then
+		echo "SKIP: the kernel cannot be built here"
+		exit 77
+	fi
+	[ $rc -eq 0 ] || { echo "not ok 1 - kernel/build.sh failed ($rc)"; exit 1; }
+	export VM_KERNEL
 }

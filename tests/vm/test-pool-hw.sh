@@ -28,13 +28,7 @@ skip() {
 	exit 77
 }
 keyctl=$(command -v keyctl) || skip "no keyctl (install keyutils)"
-if [ -z "${VM_KERNEL:-}" ]; then
-	rc=0
-	VM_KERNEL=$("$top/kernel/build.sh" | tail -n 1) || rc=$?
-	[ $rc -ne 77 ] || skip "the kernel cannot be built here"
-	[ $rc -eq 0 ] || { echo "not ok 1 - kernel/build.sh failed ($rc)"; exit 1; }
-	export VM_KERNEL
-fi
+vm_project_kernel
 export VM_TIMEOUT=${VM_TIMEOUT:-600}
 
 work=$(mktemp -d)

@@ -25,18 +25,6 @@
 
 nd=/sys/bus/nd/devices
 
-# region_of SIZE: the number of the NVDIMM region of SIZE bytes.
-region_of() {
-	for r in "$nd"/region*; do
-		if [ "$(cat "$r/size")" = "$1" ]; then
-			echo "${r##*/region}"
-			return 0
-		fi
-	done
-	echo "no region of $1 bytes" >&2
-	return 1
-}
-
 fs_region=$(region_of "${fs_size:?}")
 dev_region=$(region_of "${dev_size:?}")
 fs_ns=namespace$fs_region.0

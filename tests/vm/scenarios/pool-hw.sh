@@ -16,16 +16,6 @@
 
 nd=/sys/bus/nd/devices
 
-region_of() {
-	for r in "$nd"/region*; do
-		if [ "$(cat "$r/size")" = "$1" ]; then
-			echo "${r##*/region}"
-			return 0
-		fi
-	done
-	return 1
-}
-
 fs_region=$(region_of "${fs_size:?}")
 dev_region=$(region_of "${dev_size:?}")
 fs_ns=namespace$fs_region.0

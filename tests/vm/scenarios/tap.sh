@@ -4,6 +4,8 @@
 # check DESC CMD...   runs CMD, prints "ok N - DESC" or "not ok N - DESC"
 # skip_check DESC WHY prints "ok N - DESC # SKIP WHY"
 # tap_done            exits 1 when a check failed, 0 otherwise
+# region_of SIZE      prints the number of the NVDIMM region of SIZE bytes
+#                     (region numbers need not follow QEMU's -device order)
 # shellcheck shell=sh
 
 tap_n=0
@@ -29,4 +31,15 @@ skip_check() {
 
 tap_done() {
 	exit $tap_failed
+}
+
+region_of() {
+	for r in /sys/bus/nd/devices/region*; do
+		if [ "$(cat "$r/size")" = "$1" ]; then
+			echo "${r##*/region}"
+			return 0
+		fi
+	done
+	echo "no region of $1 bytes" >&2
+	return 1
 }
