@@ -40,8 +40,26 @@ int crypt_target_find(struct ndctl_ctx *ctx, const char *arg, bool allow_orphan,
 		      struct crypt_target *t);
 int crypt_target_check_unbound(const struct crypt_target *t);
 
+/* What crypt_ns_bind_stored() did, to undo it */
+struct crypt_bound {
+	bool was_active;  /* the namespace was enabled */
+	bool bound;	  /* it was bound here */
+	key_serial_t enc; /* the encrypted key loaded here, or 0 */
+	key_serial_t mk;  /* the mktme key added here, or 0 */
+};
+
+int cmd_rotate_key(int argc, char **argv, struct ndctl_ctx *ctx);
+
 /* updown.c */
 int crypt_ns_up(const struct crypt_target *t, key_serial_t ring, bool *was_up);
 int crypt_ns_down(const struct crypt_target *t, key_serial_t ring);
+int crypt_ns_disable(const struct crypt_target *t, const char *why);
+int crypt_ns_bind_stored(const struct crypt_target *t, key_serial_t ring,
+			 struct crypt_bound *done);
+void crypt_ns_unbind_here(const struct crypt_target *t, key_serial_t ring,
+			  const struct crypt_bound *done);
+
+/* rotate.c */
+int crypt_rotation_check(const struct crypt_target *t);
 
 #endif /* NDCTL_CRYPT_CMD_H */

@@ -19,6 +19,7 @@ enum crypt_exit {
 	CRYPT_EXIT_NO_KEY = 5,	     /* no sealed key, or no master key */
 	CRYPT_EXIT_KERNEL = 6,	     /* the kernel refused a key operation */
 	CRYPT_EXIT_BUSY = 7,	     /* the namespace is bound to a key */
+	CRYPT_EXIT_ROTATING = 8,     /* a key rotation is unfinished */
 };
 
 /* Text form of a namespace UUID: 36 characters and a NUL */
@@ -38,6 +39,9 @@ enum crypt_exit {
 /* Description prefixes of the keys ndctl-crypt adds */
 #define CRYPT_ENC_PREFIX "pmemcrypt:"
 #define CRYPT_MKTME_PREFIX "pmemcrypt-mktme:"
+/* ... and of the new key while 'rotate-key' re-encrypts a namespace */
+#define CRYPT_ENC_NEXT_PREFIX "pmemcrypt-next:"
+#define CRYPT_MKTME_NEXT_PREFIX "pmemcrypt-mktme-next:"
 
 /* What a namespace argument names */
 enum crypt_ns_kind {
@@ -55,6 +59,14 @@ struct crypt_binding {
 	char desc[CRYPT_DESC_MAX];
 };
 
+/* A namespace's re-encryption, as the mktme_rekey attribute shows it */
+struct crypt_rekey {
+	bool supported;		  /* the attribute exists */
+	bool recorded;		  /* a rekey is running or was interrupted */
+	unsigned long long done;  /* bytes re-encrypted so far */
+	unsigned long long total; /* bytes to re-encrypt */
+};
+
 /* What bringing a namespace up with its key takes (crypt_plan_enable) */
 enum crypt_plan {
 	CRYPT_PLAN_UP,		/* enabled and bound to its key: nothing */
@@ -65,13 +77,43 @@ enum crypt_plan {
 	CRYPT_PLAN_UNSUPPORTED, /* the kernel has no mktme_key attribute */
 };
 
+/* What 'rotate-key' finds a namespace in, for crypt_plan_rotate() */
+struct crypt_rotate_state {
+	bool has_blob;		      /* <uuid>.blob: the current key */
+	bool has_next;		      /* <uuid>.next.blob: the new key */
+	struct crypt_binding binding; /* the mktme_key attribute */
+	struct crypt_rekey rekey;     /* the mktme_rekey attribute */
+	const char *mktme_desc;	      /* our mktme key of the current key */
+	const char *mktme_next_desc;  /* ... and of the new key */
+};
+
+/* What 'rotate-key' does (crypt_plan_rotate) */
+enum crypt_rotate_plan {
+	CRYPT_ROTATE_START,	  /* make a new key, store it, re-encrypt */
+	CRYPT_ROTATE_RESUME,	  /* a new key is stored: re-encrypt with it */
+	CRYPT_ROTATE_FINISH,	  /* the kernel is done: commit the new key */
+	CRYPT_ROTATE_NO_KEY,	  /* no sealed key to rotate from */
+	CRYPT_ROTATE_NO_NEXT,	  /* the kernel records a rekey, no new key */
+	CRYPT_ROTATE_FOREIGN,	  /* bound to a key that is not ours */
+	CRYPT_ROTATE_UNSUPPORTED, /* no mktme_key or mktme_rekey attribute */
+};
+
+/* What a write of mktme_rekey left (crypt_rekey_outcome) */
+enum crypt_rekey_outcome {
+	CRYPT_REKEY_DONE,	 /* re-encrypted, bound to the new key */
+	CRYPT_REKEY_NOT_STARTED, /* refused before any change: undo */
+	CRYPT_REKEY_PROBE,	 /* refused the old key: maybe already done */
+	CRYPT_REKEY_INTERRUPTED, /* stopped part way: keep all for resume */
+};
+
 /* What 'load-keys' did, for its summary and exit code */
 struct crypt_load_counts {
-	unsigned int enabled; /* brought up with their keys */
-	unsigned int already; /* already enabled with their keys */
-	unsigned int failed;  /* a stored key that did not work */
-	unsigned int no_key;  /* disabled, and no stored key */
-	unsigned int orphans; /* stored keys whose namespace is absent */
+	unsigned int enabled;  /* brought up with their keys */
+	unsigned int already;  /* already enabled with their keys */
+	unsigned int failed;   /* a stored key that did not work */
+	unsigned int no_key;   /* disabled, and no stored key */
+	unsigned int orphans;  /* stored keys whose namespace is absent */
+	unsigned int rotating; /* left disabled: a rotation is unfinished */
 };
 
 /* What 'list' reports about one namespace */
@@ -84,6 +126,8 @@ struct crypt_ns_info {
 	struct crypt_binding binding;
 	bool sealed;	      /* a blob is in the store */
 	unsigned int key_len; /* bytes of the sealed key, 0 if unknown */
+	bool rotating;	      /* a new key's blob, or a recorded rekey */
+	struct crypt_rekey rekey;
 };
 
 /* args.c */
@@ -97,6 +141,8 @@ const char *crypt_key_len_algorithm(unsigned int key_len);
 /* payload.c */
 int crypt_enc_desc(const char *uuid, char *buf, size_t len);
 int crypt_mktme_desc(const char *uuid, char *buf, size_t len);
+int crypt_enc_next_desc(const char *uuid, char *buf, size_t len);
+int crypt_mktme_next_desc(const char *uuid, char *buf, size_t len);
 int crypt_mktme_payload(char *buf, size_t len, unsigned int key_len,
 			const char *enc_desc);
 int crypt_new_cmd(char *buf, size_t len, const char *master,
@@ -104,6 +150,7 @@ int crypt_new_cmd(char *buf, size_t len, const char *master,
 int crypt_blob_key_len(const char *blob, size_t len, unsigned int *key_len);
 int crypt_blob_master(const char *blob, size_t len, char *buf, size_t buf_len);
 int crypt_binding_parse(const char *text, struct crypt_binding *b);
+int crypt_rekey_parse(const char *text, struct crypt_rekey *r);
 
 /* store.c */
 const char *crypt_store_dir(void);
@@ -115,6 +162,12 @@ int crypt_store_exists(const char *uuid);
 int crypt_store_remove(const char *uuid);
 int crypt_store_name_uuid(const char *name, char uuid[CRYPT_UUID_LEN]);
 int crypt_store_list(char (**uuids)[CRYPT_UUID_LEN], size_t *count);
+int crypt_store_next_path(const char *uuid, char *buf, size_t len);
+int crypt_store_next_write(const char *uuid, const void *blob, size_t len);
+int crypt_store_next_read(const char *uuid, char **blob, size_t *len);
+int crypt_store_next_exists(const char *uuid);
+int crypt_store_next_remove(const char *uuid);
+int crypt_store_next_commit(const char *uuid);
 
 /* keyfile.c */
 int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,
@@ -144,6 +197,17 @@ const char *crypt_load_strerror(int err);
 int crypt_load_exit(const struct crypt_load_counts *c, int first);
 int crypt_load_summary(char *buf, size_t len,
 		       const struct crypt_load_counts *c);
+bool crypt_rotation_unfinished(bool has_next, const struct crypt_rekey *r);
+enum crypt_rotate_plan crypt_plan_rotate(const struct crypt_rotate_state *s);
+enum crypt_rekey_outcome crypt_rekey_outcome(int err,
+					     const struct crypt_rekey *after,
+					     bool created_next);
+const char *crypt_rekey_strerror(int err);
+unsigned int crypt_progress_percent(unsigned long long done,
+				    unsigned long long total);
+int crypt_size_str(char *buf, size_t len, unsigned long long bytes);
+int crypt_progress_bar(char *buf, size_t len, unsigned long long done,
+		       unsigned long long total, unsigned int width);
 
 /* json.c */
 struct json_object *crypt_ns_json(const struct crypt_ns_info *info);

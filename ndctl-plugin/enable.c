@@ -2,7 +2,8 @@
 /*
  * enable.c -- 'enable-namespace', 'disable-namespace' and 'load-keys':
  * bring namespaces up with their stored keys (one, or all at boot) and
- * take one down.
+ * take one down.  A namespace whose key rotation is unfinished is left to
+ * 'rotate-key'.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -44,6 +45,8 @@ int cmd_enable_namespace(int argc, char **argv, struct ndctl_ctx *ctx)
 	if (ret >= 0)
 		return ret;
 	ret = crypt_target_find(ctx, argv[optind], false, &t);
+	if (!ret)
+		ret = crypt_rotation_check(&t);
 	if (ret)
 		return ret;
 	return crypt_ns_up(&t, KEY_SPEC_USER_KEYRING, &was_up);
@@ -84,6 +87,13 @@ static void load_one(struct ndctl_ctx *ctx, const char *uuid,
 	snprintf(t.dev, sizeof(t.dev), "%s",
 		 ndctl_namespace_get_devname(t.ndns));
 	memcpy(t.uuid, uuid, CRYPT_UUID_LEN);
+	ret = crypt_rotation_check(&t);
+	if (ret) {
+		c->rotating++;
+		if (!*first)
+			*first = ret;
+		return;
+	}
 	ret = crypt_ns_up(&t, KEY_SPEC_USER_KEYRING, &was_up);
 	if (!ret) {
 		if (was_up)

@@ -25,11 +25,28 @@ static struct json_object *binding_json(const struct crypt_binding *b)
 	return obj;
 }
 
+/* The progress of a rekey read from the mktme_rekey attribute. */
+static struct json_object *rekey_json(const struct crypt_rekey *k)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	add(obj, "done", json_object_new_int64((int64_t)k->done));
+	add(obj, "total", json_object_new_int64((int64_t)k->total));
+	add(obj, "percent",
+	    json_object_new_int(
+		    (int)crypt_progress_percent(k->done, k->total)));
+	return obj;
+}
+
 /*
  * Builds the object for one namespace: dev, uuid, mode, size, enabled and
  * state (as 'ndctl list' says it), sealed_key (and algorithm) from the
  * store, and mktme_key when bound
- * ("unsupported" when the kernel has no mktme_key attribute).
+ * ("unsupported" when the kernel has no mktme_key attribute); "rotating"
+ * while a key rotation is unfinished, and "rotation" (bytes done, total,
+ * percent) while the kernel records one.
  */
 struct json_object *crypt_ns_json(const struct crypt_ns_info *info)
 {
@@ -54,5 +71,9 @@ struct json_object *crypt_ns_json(const struct crypt_ns_info *info)
 		add(obj, "mktme_key", json_object_new_string("unsupported"));
 	else if (info->binding.bound)
 		add(obj, "mktme_key", binding_json(&info->binding));
+	if (info->rotating)
+		add(obj, "rotating", json_object_new_boolean(true));
+	if (info->rekey.recorded)
+		add(obj, "rotation", rekey_json(&info->rekey));
 	return obj;
 }

@@ -84,6 +84,23 @@ static int parse_opts(const char *name, int argc, char **argv, bool import,
 	return -1;
 }
 
+/* Explains why a key file was refused; the exit code. */
+int crypt_keyfile_error(const char *path, int err)
+{
+	if (err == -EKEYREJECTED)
+		crypt_error("%s: the data key and the tweak key (the two "
+			    "halves) are equal; AES-XTS needs distinct keys",
+			    path);
+	else if (err == -EINVAL)
+		crypt_error("%s: not a key: give 128 (aes-xts-256) or 64 "
+			    "(aes-xts-128) hex digits, or 64 or 32 raw bytes",
+			    path);
+	else
+		crypt_error("cannot read %s: %s", path, strerror(-err));
+	return err == -EKEYREJECTED || err == -EINVAL ? CRYPT_EXIT_USAGE
+						      : CRYPT_EXIT_FAIL;
+}
+
 /* Explains why the kernel refused to add the key. */
 static int add_error(const struct crypt_seal *s, int err, bool import)
 {
@@ -151,21 +168,7 @@ int cmd_import_key(int argc, char **argv, struct ndctl_ctx *ctx)
 	ret = crypt_keyfile_read(o.key_file, key, sizeof(key), &s.key_len);
 	if (ret) {
 		munlock(key, sizeof(key));
-		if (ret == -EKEYREJECTED)
-			crypt_error("%s: the data key and the tweak key (the "
-				    "two halves) are equal; AES-XTS needs "
-				    "distinct keys",
-				    o.key_file);
-		else if (ret == -EINVAL)
-			crypt_error("%s: not a key: give 128 (aes-xts-256) or "
-				    "64 (aes-xts-128) hex digits, or 64 or 32 "
-				    "raw bytes",
-				    o.key_file);
-		else
-			crypt_error("cannot read %s: %s", o.key_file,
-				    strerror(-ret));
-		return ret == -EKEYREJECTED || ret == -EINVAL ? CRYPT_EXIT_USAGE
-							      : CRYPT_EXIT_FAIL;
+		return crypt_keyfile_error(o.key_file, ret);
 	}
 	ret = crypt_seal_prepare(&s, &t);
 	serial = ret ? 0

@@ -52,6 +52,27 @@ const struct crypt_cmd crypt_commands[] = {
 	 "usage: ndctl-crypt disable-namespace <namespace>\n\n"
 	 "    -h, --help            show this help\n",
 	 "disable the namespace, unbind it and drop its mktme key"},
+	{"rotate-key", cmd_rotate_key,
+	 "usage: ndctl-crypt rotate-key <namespace> [-k <file>] [-m <master>] "
+	 "[-a <algorithm>]\n"
+	 "                              [--no-enable] [--no-progress]\n\n"
+	 "    -k, --import <file>   the new key: 128 (aes-xts-256) or 64 "
+	 "(aes-xts-128)\n"
+	 "                          hex digits, or 64/32 raw bytes; '-' reads "
+	 "standard\n"
+	 "                          input (default: the kernel generates it)\n"
+	 "    -m, --master <handle> master key sealing the new key (default: "
+	 "the one\n"
+	 "                          sealing the current key)\n"
+	 "    -a, --algorithm <alg> aes-xts-256 or aes-xts-128 (default: the "
+	 "current\n"
+	 "                          key's)\n"
+	 "        --no-enable       leave the namespace disabled afterwards\n"
+	 "        --no-progress     no progress bar or progress lines\n"
+	 "    -h, --help            show this help\n\n"
+	 "Run it again after an interruption: it resumes with the stored new "
+	 "key.\n",
+	 "re-encrypt a namespace in place with a new key (resumable)"},
 	{"load-keys", cmd_load_keys,
 	 "usage: ndctl-crypt load-keys\n\n"
 	 "    -h, --help            show this help\n",

@@ -15,7 +15,8 @@ INSTALL_BIN += $(NDCTL_CRYPT)
 PKG_CHECK += libndctl:libndctl-dev libkeyutils:libkeyutils-dev \
 	json-c:libjson-c-dev
 
-$(NDCTL_CRYPT_LIB_OBJ) $(B)/ndctl-plugin/main.o: EXTRA_CFLAGS = \
+# rotate-key waits for the kernel in a thread while it draws the progress
+$(NDCTL_CRYPT_LIB_OBJ) $(B)/ndctl-plugin/main.o: EXTRA_CFLAGS = -pthread \
 	$(call pkg_cflags,$(NDCTL_CRYPT_PKGS))
 
 $(NDCTL_CRYPT_A): $(NDCTL_CRYPT_LIB_OBJ)
@@ -24,7 +25,8 @@ $(NDCTL_CRYPT_A): $(NDCTL_CRYPT_LIB_OBJ)
 
 $(NDCTL_CRYPT): $(B)/ndctl-plugin/main.o $(NDCTL_CRYPT_A)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(NDCTL_CRYPT_PKGS))
+	$(Q)$(CC) $(LDFLAGS) -pthread -o $@ $^ \
+		$(call pkg_libs,$(NDCTL_CRYPT_PKGS))
 
 # The boot unit, with the installed path of ndctl-crypt.  systemd reads
 # units from $(prefix)/lib/systemd/system for /usr and /usr/local.

@@ -2,8 +2,9 @@
 /*
  * ns.c -- namespaces through libndctl: find one by name or UUID, and
  * gather what 'list' shows, including the mktme_key attribute, which is
- * also written here to bind and unbind (sysfs: libndctl has no accessor
- * for it).
+ * also written here to bind and unbind, and the mktme_rekey attribute,
+ * written to re-encrypt a namespace with a new key (sysfs: libndctl has
+ * no accessor for them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -70,41 +71,68 @@ int crypt_ns_find(struct ndctl_ctx *ctx, const char *arg,
 	return -ENOENT;
 }
 
-/* Reads /sys/bus/nd/devices/<dev>/mktme_key into @b. */
-int crypt_binding_read(const char *dev, struct crypt_binding *b)
+/*
+ * Reads the attribute @attr of the namespace @dev into @text (@len bytes,
+ * NUL-terminated); -ENOENT when the kernel has no such attribute.
+ */
+static int attr_read(const char *dev, const char *attr, char *text, size_t len)
 {
-	char path[256], text[CRYPT_DESC_MAX + 64];
+	char path[256];
 	ssize_t n;
 	int fd;
 
-	memset(b, 0, sizeof(*b));
-	snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/mktme_key", dev);
+	snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/%s", dev, attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n < 0)
 		return -errno;
+	n = read(fd, text, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
+	close(fd);
 	text[n] = '\0';
+	return 0;
+}
+
+/* Reads /sys/bus/nd/devices/<dev>/mktme_key into @b. */
+int crypt_binding_read(const char *dev, struct crypt_binding *b)
+{
+	char text[CRYPT_DESC_MAX + 64];
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = attr_read(dev, "mktme_key", text, sizeof(text));
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
 	return crypt_binding_parse(text, b);
 }
 
 /*
- * Binds the disabled namespace @dev to the mktme key @serial, or unbinds
- * it when @serial is 0, through its mktme_key attribute; -errno.
+ * Reads /sys/bus/nd/devices/<dev>/mktme_rekey into @r (r->supported is
+ * false, and 0 returned, when the kernel has no such attribute).
  */
-int crypt_binding_write(const char *dev, key_serial_t serial)
+int crypt_rekey_read(const char *dev, struct crypt_rekey *r)
 {
-	char path[256], text[32];
+	char text[128];
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = attr_read(dev, "mktme_rekey", text, sizeof(text));
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	return crypt_rekey_parse(text, r);
+}
+
+/* Writes @text to the attribute @attr of the namespace @dev; -errno. */
+static int attr_write(const char *dev, const char *attr, const char *text)
+{
+	char path[256];
 	ssize_t n;
 	int fd, ret = 0;
 
-	snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/mktme_key", dev);
-	if (serial > 0)
-		snprintf(text, sizeof(text), "%d\n", serial);
-	else
-		snprintf(text, sizeof(text), "none\n");
+	snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/%s", dev, attr);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -116,6 +144,35 @@ int crypt_binding_write(const char *dev, key_serial_t serial)
 	if (close(fd) && !ret)
 		ret = -errno;
 	return ret;
+}
+
+/*
+ * Binds the disabled namespace @dev to the mktme key @serial, or unbinds
+ * it when @serial is 0, through its mktme_key attribute; -errno.
+ */
+int crypt_binding_write(const char *dev, key_serial_t serial)
+{
+	char text[32];
+
+	if (serial > 0)
+		snprintf(text, sizeof(text), "%d\n", serial);
+	else
+		snprintf(text, sizeof(text), "none\n");
+	return attr_write(dev, "mktme_key", text);
+}
+
+/*
+ * Has the kernel re-encrypt the disabled namespace @dev, bound to its
+ * current key, with the mktme key @serial, and bind it to @serial.  Blocks
+ * until the kernel is done; -errno (-EINTR: a fatal signal stopped it, the
+ * progress is kept).
+ */
+int crypt_rekey_write(const char *dev, key_serial_t serial)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%d\n", serial);
+	return attr_write(dev, "mktme_rekey", text);
 }
 
 /* Fills @info for 'list': libndctl, the mktme_key attribute, the store. */
@@ -143,5 +200,10 @@ int crypt_ns_info_fill(struct ndctl_namespace *ndns, struct crypt_ns_info *info)
 			info->key_len = 0;
 		free(blob);
 	}
+	/* a kernel without mktme_rekey, or one that cannot read it: none */
+	if (crypt_rekey_read(info->dev, &info->rekey))
+		memset(&info->rekey, 0, sizeof(info->rekey));
+	info->rotating = crypt_rotation_unfinished(
+		crypt_store_next_exists(info->uuid) > 0, &info->rekey);
 	return 0;
 }

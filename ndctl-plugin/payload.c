@@ -2,7 +2,7 @@
 /*
  * payload.c -- the strings handed to and read from the kernel: key
  * descriptions, encrypted and mktme key payloads, sealed blob headers and
- * the namespace's mktme_key attribute.
+ * the namespace's mktme_key and mktme_rekey attributes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +29,18 @@ int crypt_enc_desc(const char *uuid, char *buf, size_t len)
 int crypt_mktme_desc(const char *uuid, char *buf, size_t len)
 {
 	return fit(snprintf(buf, len, CRYPT_MKTME_PREFIX "%s", uuid), len);
+}
+
+/* Description of the sealed key of a namespace's new key, while rotated. */
+int crypt_enc_next_desc(const char *uuid, char *buf, size_t len)
+{
+	return fit(snprintf(buf, len, CRYPT_ENC_NEXT_PREFIX "%s", uuid), len);
+}
+
+/* Description of the mktme key of a namespace's new key, while rotated. */
+int crypt_mktme_next_desc(const char *uuid, char *buf, size_t len)
+{
+	return fit(snprintf(buf, len, CRYPT_MKTME_NEXT_PREFIX "%s", uuid), len);
 }
 
 /*
@@ -136,5 +148,51 @@ int crypt_binding_parse(const char *text, struct crypt_binding *b)
 	b->bound = true;
 	b->serial = serial;
 	b->keyid = (unsigned int)keyid;
+	return 0;
+}
+
+/* Parses a decimal number of at most 20 digits; the end in *@end. */
+static int parse_u64(const char *text, const char **end,
+		     unsigned long long *val)
+{
+	unsigned long long v = 0;
+	const char *p = text;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (v > (~0ULL - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*end = p;
+	*val = v;
+	return 0;
+}
+
+/*
+ * Parses the mktme_rekey attribute: "none" when no rekey is running or
+ * recorded, else "<done> <total>" in bytes, 0 < total and done <= total.
+ */
+int crypt_rekey_parse(const char *text, struct crypt_rekey *r)
+{
+	const char *p = text, *end;
+	unsigned long long done, total;
+
+	memset(r, 0, sizeof(*r));
+	r->supported = true;
+	end = text + strcspn(text, "\n");
+	if (end - text == 4 && !strncmp(text, "none", 4))
+		return 0;
+	if (parse_u64(p, &p, &done) || *p != ' ' ||
+	    parse_u64(p + 1, &p, &total) || p != end)
+		return -EINVAL;
+	if (!total || done > total || (*end && end[1]))
+		return -EINVAL;
+	r->recorded = true;
+	r->done = done;
+	r->total = total;
 	return 0;
 }

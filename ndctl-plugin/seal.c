@@ -31,8 +31,9 @@ static int master_error(const char *master, int err)
 
 /*
  * Checks that a key can be added for @t: the master key is present, no
- * blob or key exists (or @force: the loaded key is unlinked), and the
- * namespace is not bound.  Fills s->desc.
+ * blob or key exists (or @force: the loaded key is unlinked), the
+ * namespace is not bound and no key rotation is unfinished.  Fills
+ * s->desc.
  */
 int crypt_seal_prepare(struct crypt_seal *s, const struct crypt_target *t)
 {
@@ -46,6 +47,19 @@ int crypt_seal_prepare(struct crypt_seal *s, const struct crypt_target *t)
 	ret = crypt_target_check_unbound(t);
 	if (ret)
 		return ret;
+	crypt_store_next_path(t->uuid, path, sizeof(path));
+	ret = crypt_store_next_exists(t->uuid);
+	if (ret) {
+		if (ret < 0)
+			crypt_error("cannot look for %s: %s", path,
+				    strerror(-ret));
+		else
+			crypt_error("%s: a key rotation is unfinished (%s): "
+				    "run 'ndctl-crypt rotate-key %s' to finish "
+				    "it first",
+				    t->dev, path, t->dev);
+		return ret < 0 ? CRYPT_EXIT_FAIL : CRYPT_EXIT_ROTATING;
+	}
 	crypt_enc_desc(t->uuid, s->desc, sizeof(s->desc));
 	crypt_store_path(t->uuid, path, sizeof(path));
 	ret = crypt_store_exists(t->uuid);

@@ -15,6 +15,7 @@ struct crypt_seal {
 };
 
 int crypt_seal_prepare(struct crypt_seal *s, const struct crypt_target *t);
+int crypt_keyfile_error(const char *path, int err);
 int crypt_seal_store(const struct crypt_seal *s, const struct crypt_target *t,
 		     key_serial_t key);
 

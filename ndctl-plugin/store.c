@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * store.c -- the key store: one sealed blob per namespace UUID, in
- * $NDCTL_CRYPT_STORE or /etc/ndctl/crypt, mode 0600, replaced atomically.
+ * $NDCTL_CRYPT_STORE or /etc/ndctl/crypt, mode 0600, replaced atomically;
+ * and, while 'rotate-key' re-encrypts a namespace, the blob of its new key
+ * (<uuid>.next.blob), which replaces the current one by a rename.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,16 +24,33 @@ const char *crypt_store_dir(void)
 	return dir && *dir ? dir : CRYPT_STORE_DEFAULT;
 }
 
-/* Path of the blob of the namespace @uuid. */
-int crypt_store_path(const char *uuid, char *buf, size_t len)
+/* File name endings of the current blob and of the new key's blob */
+#define BLOB_SUFFIX ".blob"
+#define NEXT_SUFFIX ".next.blob"
+
+/* Path of the file of @uuid ending in @suffix. */
+static int blob_path(const char *uuid, const char *suffix, char *buf,
+		     size_t len)
 {
 	char canon[CRYPT_UUID_LEN];
 	int n;
 
 	if (crypt_uuid_canonical(uuid, canon))
 		return -EINVAL;
-	n = snprintf(buf, len, "%s/%s.blob", crypt_store_dir(), canon);
+	n = snprintf(buf, len, "%s/%s%s", crypt_store_dir(), canon, suffix);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Path of the blob of the namespace @uuid. */
+int crypt_store_path(const char *uuid, char *buf, size_t len)
+{
+	return blob_path(uuid, BLOB_SUFFIX, buf, len);
+}
+
+/* Path of the blob of the new key of @uuid, while it is rotated. */
+int crypt_store_next_path(const char *uuid, char *buf, size_t len)
+{
+	return blob_path(uuid, NEXT_SUFFIX, buf, len);
 }
 
 /* Creates @dir and its parents, the last one mode 0700. */
@@ -84,19 +103,20 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * Stores @blob for @uuid: written to a temporary file, synced, then put in
- * place by link() (fails with -EEXIST if a blob exists) or, with @force,
- * by rename().  A crash leaves the old blob or the new one, never a mix.
+ * Stores @blob in the file of @uuid ending in @suffix: written to a
+ * temporary file, synced, then put in place by link() (fails with -EEXIST
+ * if the file exists) or, with @force, by rename().  A crash leaves the
+ * old blob or the new one, never a mix.
  */
-int crypt_store_write(const char *uuid, const void *blob, size_t len,
-		      bool force)
+static int blob_write(const char *uuid, const char *suffix, const void *blob,
+		      size_t len, bool force)
 {
 	char path[4096], tmp[4096 + 16];
 	int fd, ret;
 
 	if (!blob || !len || len > CRYPT_BLOB_MAX)
 		return -EINVAL;
-	ret = crypt_store_path(uuid, path, sizeof(path));
+	ret = blob_path(uuid, suffix, path, sizeof(path));
 	if (ret)
 		return ret;
 	ret = make_dirs(crypt_store_dir());
@@ -124,8 +144,25 @@ int crypt_store_write(const char *uuid, const void *blob, size_t len,
 	return ret ? ret : sync_dir();
 }
 
-/* Reads the blob of @uuid into a NUL-terminated buffer the caller frees. */
-int crypt_store_read(const char *uuid, char **blob, size_t *len)
+/* Stores @blob for @uuid (see blob_write()). */
+int crypt_store_write(const char *uuid, const void *blob, size_t len,
+		      bool force)
+{
+	return blob_write(uuid, BLOB_SUFFIX, blob, len, force);
+}
+
+/*
+ * Stores the blob of the new key of @uuid; -EEXIST if there is one: a
+ * rotation under way keeps its key.
+ */
+int crypt_store_next_write(const char *uuid, const void *blob, size_t len)
+{
+	return blob_write(uuid, NEXT_SUFFIX, blob, len, false);
+}
+
+/* Reads a blob into a NUL-terminated buffer the caller frees. */
+static int blob_read(const char *uuid, const char *suffix, char **blob,
+		     size_t *len)
 {
 	char path[4096];
 	struct stat st;
@@ -133,7 +170,7 @@ int crypt_store_read(const char *uuid, char **blob, size_t *len)
 	char *buf;
 	int fd, ret;
 
-	ret = crypt_store_path(uuid, path, sizeof(path));
+	ret = blob_path(uuid, suffix, path, sizeof(path));
 	if (ret)
 		return ret;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -167,12 +204,24 @@ out:
 	return ret;
 }
 
-/* 1 if @uuid has a blob, 0 if not, or -errno. */
-int crypt_store_exists(const char *uuid)
+/* Reads the blob of @uuid into a NUL-terminated buffer the caller frees. */
+int crypt_store_read(const char *uuid, char **blob, size_t *len)
+{
+	return blob_read(uuid, BLOB_SUFFIX, blob, len);
+}
+
+/* Reads the blob of the new key of @uuid, as crypt_store_read(). */
+int crypt_store_next_read(const char *uuid, char **blob, size_t *len)
+{
+	return blob_read(uuid, NEXT_SUFFIX, blob, len);
+}
+
+/* 1 if the file of @uuid ending in @suffix exists, 0 if not, or -errno. */
+static int blob_exists(const char *uuid, const char *suffix)
 {
 	char path[4096];
 	struct stat st;
-	int ret = crypt_store_path(uuid, path, sizeof(path));
+	int ret = blob_path(uuid, suffix, path, sizeof(path));
 
 	if (ret)
 		return ret;
@@ -181,11 +230,23 @@ int crypt_store_exists(const char *uuid)
 	return errno == ENOENT ? 0 : -errno;
 }
 
-/* Deletes the blob of @uuid; -ENOENT if there is none. */
-int crypt_store_remove(const char *uuid)
+/* 1 if @uuid has a blob, 0 if not, or -errno. */
+int crypt_store_exists(const char *uuid)
+{
+	return blob_exists(uuid, BLOB_SUFFIX);
+}
+
+/* 1 if @uuid has the blob of a new key (a rotation), 0 if not, or -errno. */
+int crypt_store_next_exists(const char *uuid)
+{
+	return blob_exists(uuid, NEXT_SUFFIX);
+}
+
+/* Deletes the file of @uuid ending in @suffix; -ENOENT if there is none. */
+static int blob_remove(const char *uuid, const char *suffix)
 {
 	char path[4096];
-	int ret = crypt_store_path(uuid, path, sizeof(path));
+	int ret = blob_path(uuid, suffix, path, sizeof(path));
 
 	if (ret)
 		return ret;
@@ -194,10 +255,49 @@ int crypt_store_remove(const char *uuid)
 	return sync_dir();
 }
 
+/* Deletes the blob of @uuid; -ENOENT if there is none. */
+int crypt_store_remove(const char *uuid)
+{
+	return blob_remove(uuid, BLOB_SUFFIX);
+}
+
+/* Deletes the blob of the new key of @uuid; -ENOENT if there is none. */
+int crypt_store_next_remove(const char *uuid)
+{
+	return blob_remove(uuid, NEXT_SUFFIX);
+}
+
+/*
+ * Makes the new key of @uuid its key: <uuid>.next.blob replaces
+ * <uuid>.blob by one rename(), made durable; a crash leaves either the
+ * old blob and the new one beside it, or only the new one.  -ENOENT if
+ * there is no new key.
+ */
+int crypt_store_next_commit(const char *uuid)
+{
+	char path[4096], next[4096];
+	struct stat st;
+	int ret;
+
+	ret = crypt_store_path(uuid, path, sizeof(path));
+	if (!ret)
+		ret = crypt_store_next_path(uuid, next, sizeof(next));
+	if (ret)
+		return ret;
+	if (lstat(next, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (rename(next, path))
+		return -errno;
+	return sync_dir();
+}
+
 /*
  * Takes the UUID out of a store file name, "<uuid>.blob" in lower case
  * (as crypt_store_path() makes it); -EINVAL for any other name, such as
- * the temporary files of crypt_store_write().
+ * the temporary files of crypt_store_write() and the blobs of new keys
+ * ("<uuid>.next.blob").
  */
 int crypt_store_name_uuid(const char *name, char uuid[CRYPT_UUID_LEN])
 {

@@ -2,7 +2,8 @@
 /*
  * updown.c -- bring a namespace up with its key (load the sealed key, add
  * the mktme key, bind, enable) and take it down (disable, unbind, drop the
- * mktme key).  Shared by enable-namespace, disable-namespace and load-keys.
+ * mktme key).  Shared by enable-namespace, disable-namespace, load-keys and
+ * rotate-key (which needs a namespace disabled and bound to its key).
  * Every failure names its step; what was done before it is undone, and
  * the namespace is left disabled: a bound namespace is never enabled
  * without its key, and one enabled without its key is never left so.
@@ -35,7 +36,7 @@ struct up_state {
  * or devdax personality whose probe the kernel refused (at boot, without
  * its key), which would otherwise keep the namespace from being enabled.
  */
-static int ns_disable(const struct crypt_target *t, const char *why)
+int crypt_ns_disable(const struct crypt_target *t, const char *why)
 {
 	int ret;
 
@@ -255,7 +256,7 @@ int crypt_ns_up(const struct crypt_target *t, key_serial_t ring, bool *was_up)
 		*was_up = true;
 		return CRYPT_EXIT_OK;
 	case CRYPT_PLAN_ENABLE:
-		ns_disable(t, "to enable it");
+		crypt_ns_disable(t, "to enable it");
 		ret = up_enable(t);
 		if (ret) {
 			up_rollback(&s);
@@ -269,12 +270,12 @@ int crypt_ns_up(const struct crypt_target *t, key_serial_t ring, bool *was_up)
 			"ndctl-crypt: %s: enabled without its key; disabling "
 			"it first\n",
 			t->dev);
-		ret = ns_disable(t, "to bind it");
+		ret = crypt_ns_disable(t, "to bind it");
 		if (ret)
 			return ret;
 		break;
 	case CRYPT_PLAN_BIND:
-		ns_disable(t, "to bind it");
+		crypt_ns_disable(t, "to bind it");
 		break;
 	}
 	ret = up_load(&s);
@@ -290,6 +291,91 @@ int crypt_ns_up(const struct crypt_target *t, key_serial_t ring, bool *was_up)
 	}
 	up_report(t);
 	return CRYPT_EXIT_OK;
+}
+
+/*
+ * Leaves @t disabled and bound to its stored key: steps 1 to 3 of
+ * crypt_ns_up() when it is not bound, nothing but a disable when it is
+ * bound to its key; refused while it is mounted or bound to another key.
+ * @done says what was done here, for crypt_ns_unbind_here().  Returns an
+ * exit code; on failure what was done here is undone (the namespace is
+ * then left disabled unless it could not be disabled).
+ */
+int crypt_ns_bind_stored(const struct crypt_target *t, key_serial_t ring,
+			 struct crypt_bound *done)
+{
+	struct up_state s = {.t = t, .ring = ring};
+	struct crypt_binding b;
+	int ret;
+
+	memset(done, 0, sizeof(*done));
+	crypt_enc_desc(t->uuid, s.enc_desc, sizeof(s.enc_desc));
+	crypt_mktme_desc(t->uuid, s.mk_desc, sizeof(s.mk_desc));
+	ret = crypt_binding_read(t->dev, &b);
+	if (ret) {
+		crypt_error("%s: cannot read its mktme_key attribute: %s",
+			    t->dev, strerror(-ret));
+		return CRYPT_EXIT_FAIL;
+	}
+	done->was_active = ndctl_namespace_is_active(t->ndns);
+	switch (crypt_plan_enable(done->was_active, &b, s.mk_desc)) {
+	case CRYPT_PLAN_UNSUPPORTED:
+		crypt_error(
+			"%s: the kernel has no mktme_key attribute: boot a "
+			"kernel with the pmemcrypt series (CONFIG_MKTME_KEYS)",
+			t->dev);
+		return CRYPT_EXIT_KERNEL;
+	case CRYPT_PLAN_FOREIGN:
+		crypt_error("%s is bound to another key, %s (serial %ld): "
+			    "'ndctl-crypt disable-namespace %s' first",
+			    t->dev, b.desc, b.serial, t->dev);
+		return CRYPT_EXIT_BUSY;
+	case CRYPT_PLAN_UP:
+	case CRYPT_PLAN_ENABLE:
+		return crypt_ns_disable(t, "to re-encrypt it");
+	case CRYPT_PLAN_REBIND:
+	case CRYPT_PLAN_BIND:
+		ret = crypt_ns_disable(t, "to bind it");
+		if (ret)
+			return ret;
+		break;
+	}
+	ret = up_load(&s);
+	if (!ret)
+		ret = up_mktme(&s);
+	if (!ret)
+		ret = up_bind(&s);
+	if (ret) {
+		up_rollback(&s);
+		return ret;
+	}
+	done->bound = true;
+	done->enc = s.enc;
+	done->mk = s.mk;
+	return CRYPT_EXIT_OK;
+}
+
+/*
+ * Undoes what crypt_ns_bind_stored() did (@done): unbinds the namespace if
+ * it was bound there and unlinks the keys it added.  The namespace stays
+ * disabled.
+ */
+void crypt_ns_unbind_here(const struct crypt_target *t, key_serial_t ring,
+			  const struct crypt_bound *done)
+{
+	int ret;
+
+	if (done->bound) {
+		crypt_ns_disable(t, "to unbind it");
+		ret = crypt_binding_write(t->dev, 0);
+		if (ret)
+			crypt_error("%s: cannot unbind it: %s", t->dev,
+				    crypt_bind_strerror(ret));
+	}
+	if (done->mk > 0)
+		keyctl_unlink(done->mk, ring);
+	if (done->enc > 0)
+		keyctl_unlink(done->enc, ring);
 }
 
 /*
@@ -317,7 +403,7 @@ int crypt_ns_down(const struct crypt_target *t, key_serial_t ring)
 			    t->dev);
 		return CRYPT_EXIT_KERNEL;
 	}
-	ret = ns_disable(t, "to unbind it");
+	ret = crypt_ns_disable(t, "to unbind it");
 	if (ret)
 		return ret;
 	if (b.bound) {

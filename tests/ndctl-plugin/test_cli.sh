@@ -45,7 +45,7 @@ check 2 "no command" "$tool"
 check 2 "unknown command" "$tool" frobnicate
 grep_out "unknown command 'frobnicate'" "unknown command is named"
 for c in list create-key import-key remove-key enable-namespace \
-	disable-namespace load-keys; do
+	disable-namespace load-keys rotate-key; do
 	check 0 "$c --help" "$tool" "$c" --help
 done
 check 0 "help create-key" "$tool" help create-key
@@ -87,6 +87,36 @@ grep_out "load-keys" "--help lists load-keys"
 check 2 "load-keys with a namespace" "$tool" load-keys namespace0.0
 grep_out "load-keys takes no namespace" "load-keys: the extra argument is named"
 check 2 "load-keys with an unknown option" "$tool" load-keys -x
+# rotate-key: usage errors come before anything is looked at
+check 0 "--help lists rotate-key" "$tool" --help
+grep_out "rotate-key +re-encrypt a namespace" "--help lists rotate-key"
+check 0 "help rotate-key" "$tool" help rotate-key
+grep_out "^usage: ndctl-crypt rotate-key" "help rotate-key shows its usage"
+grep_out "--no-progress" "rotate-key --help names --no-progress"
+check 2 "rotate-key without a namespace" "$tool" rotate-key
+grep_out "rotate-key takes one namespace" "rotate-key: the missing argument is named"
+check 2 "rotate-key with two namespaces" "$tool" rotate-key namespace0.0 namespace0.1
+check 2 "rotate-key with an unknown option" "$tool" rotate-key --frob namespace0.0
+check 2 "rotate-key --import without a file" "$tool" rotate-key namespace0.0 --import
+check 2 "rotate-key --import with --algorithm" \
+	"$tool" rotate-key --import /dev/null -a aes-xts-128 namespace0.0
+grep_out "takes the algorithm from the key's size" "rotate-key: the conflict is named"
+check 2 "rotate-key with an unknown algorithm" \
+	"$tool" rotate-key -a aes-xts-512 namespace0.0
+grep_out "unknown algorithm 'aes-xts-512'" "rotate-key: the algorithm is named"
+check 2 "rotate-key with a bad master handle" \
+	"$tool" rotate-key -m logon:x namespace0.0
+check 2 "rotate-key with a bad namespace argument" "$tool" rotate-key pmem0
+grep_out "'pmem0' is not a namespace" "rotate-key: the bad argument is named"
+check 3 "rotate-key of a missing namespace" "$tool" rotate-key namespace99.99
+check 3 "rotate-key of a missing UUID" "$tool" rotate-key --no-progress $uuid
+# the new key of a rotation is not a key of its own for load-keys
+mkdir -p "$NDCTL_CRYPT_STORE"
+echo "default user:pmemcrypt-master 64 00" >"$NDCTL_CRYPT_STORE/$uuid.next.blob"
+check 0 "load-keys: a new key's blob alone is not a stored key" "$tool" load-keys
+grep_out "0 stored keys without a namespace" "load-keys does not count it"
+check 5 "remove-key: a new key's blob alone is no sealed key" \
+	"$tool" remove-key $uuid
 rm -rf "$NDCTL_CRYPT_STORE"
 check 0 "load-keys without a store: nothing to do" "$tool" load-keys
 grep_out "0 enabled with their keys" "load-keys prints its summary"

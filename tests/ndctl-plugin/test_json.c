@@ -96,6 +96,38 @@ static void test_plain(void **state)
 	json_object_put(obj);
 }
 
+/* No "rotating" without a rotation; with one, its progress when recorded. */
+static void test_rotating(void **state)
+{
+	struct crypt_ns_info info;
+	struct json_object *obj, *rot;
+
+	fill(&info);
+	obj = crypt_ns_json(&info);
+	assert_false(has(obj, "rotating"));
+	assert_false(has(obj, "rotation"));
+	json_object_put(obj);
+
+	/* a new key stored, the kernel not started */
+	info.rotating = true;
+	obj = crypt_ns_json(&info);
+	assert_true(json_object_get_boolean(get(obj, "rotating")));
+	assert_false(has(obj, "rotation"));
+	json_object_put(obj);
+
+	info.rekey.supported = true;
+	info.rekey.recorded = true;
+	info.rekey.done = 12ULL << 20;
+	info.rekey.total = 32ULL << 20;
+	obj = crypt_ns_json(&info);
+	assert_true(json_object_get_boolean(get(obj, "rotating")));
+	rot = get(obj, "rotation");
+	assert_int_equal(json_object_get_int64(get(rot, "done")), 12LL << 20);
+	assert_int_equal(json_object_get_int64(get(rot, "total")), 32LL << 20);
+	assert_int_equal(json_object_get_int(get(rot, "percent")), 37);
+	json_object_put(obj);
+}
+
 /* A kernel without the mktme_key attribute says "unsupported". */
 static void test_unsupported(void **state)
 {
@@ -119,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_rotating),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

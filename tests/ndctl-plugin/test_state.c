@@ -124,7 +124,8 @@ static void test_load_summary(void **state)
 	assert_int_equal(crypt_load_summary(buf, sizeof(buf), &c), 0);
 	assert_string_equal(buf, "load-keys: 2 enabled with their keys, 1 "
 				 "already enabled, 4 left disabled (3 without "
-				 "a sealed key, 1 refused), 4 stored keys "
+				 "a sealed key, 1 refused, 0 with an "
+				 "unfinished key rotation), 4 stored keys "
 				 "without a namespace");
 	assert_int_equal(crypt_load_summary(tiny, sizeof(tiny), &c),
 			 -ENAMETOOLONG);

@@ -2,7 +2,8 @@
 /*
  * test_store.c -- the blob store in a temporary directory named by
  * $NDCTL_CRYPT_STORE: paths by UUID, atomic writes, mode 0600, no
- * overwrite without force, read back, remove.
+ * overwrite without force, read back, remove; the new key's blob of a
+ * rotation beside the current one, and its commit.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -221,6 +222,9 @@ static void test_name_uuid(void **state)
 			"5d8c4f0e-8b3a-4b1e-9f0a-2c1d3e4f5a6g.blob", uuid),
 		-EINVAL);
 	assert_int_equal(crypt_store_name_uuid(".blob", uuid), -EINVAL);
+	/* the new key of a rotation is not a key of its own */
+	assert_int_equal(crypt_store_name_uuid(UUID ".next.blob", uuid),
+			 -EINVAL);
 }
 
 /* Listing: sorted blobs only, an absent store is empty. */
@@ -249,12 +253,85 @@ static void test_list(void **state)
 	fd = open(path, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
+	/* nor is the new key of a rotation */
+	assert_int_equal(crypt_store_next_write(UUID, BLOB2, strlen(BLOB2)), 0);
 
 	assert_int_equal(crypt_store_list(&uuids, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(uuids[0], other);
 	assert_string_equal(uuids[1], UUID);
 	free(uuids);
+}
+
+/* The new key's blob: its own name, 0600, kept, apart from the current. */
+static void test_next(void **state)
+{
+	char path[256], want[256];
+	struct stat st;
+	size_t len;
+	char *blob;
+
+	snprintf(want, sizeof(want), "%s/%s.next.blob", store, UUID);
+	assert_int_equal(crypt_store_next_path(UUID, path, sizeof(path)), 0);
+	assert_string_equal(path, want);
+	assert_int_equal(crypt_store_next_path("x", path, sizeof(path)),
+			 -EINVAL);
+	assert_int_equal(crypt_store_next_exists(UUID), 0);
+	assert_int_equal(crypt_store_next_read(UUID, &blob, &len), -ENOENT);
+
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(crypt_store_next_write(UUID, BLOB2, strlen(BLOB2)), 0);
+	assert_int_equal(crypt_store_next_exists(UUID), 1);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	/* a rotation under way keeps its new key */
+	assert_int_equal(crypt_store_next_write(UUID, BLOB1, strlen(BLOB1)),
+			 -EEXIST);
+	assert_int_equal(crypt_store_next_read(UUID, &blob, &len), 0);
+	assert_int_equal(len, strlen(BLOB2));
+	assert_memory_equal(blob, BLOB2, len);
+	free(blob);
+	/* the current blob is untouched */
+	assert_blob(BLOB1);
+	assert_int_equal(count_entries(), 2);
+
+	/* given up before the kernel started: removed */
+	assert_int_equal(crypt_store_next_remove(UUID), 0);
+	assert_int_equal(crypt_store_next_exists(UUID), 0);
+	assert_int_equal(crypt_store_next_remove(UUID), -ENOENT);
+	assert_blob(BLOB1);
+	assert_int_equal(count_entries(), 1);
+}
+
+/* The commit: the new blob replaces the current one, nothing else left. */
+static void test_next_commit(void **state)
+{
+	char path[256];
+	struct stat st;
+
+	assert_int_equal(crypt_store_next_commit(UUID), -ENOENT);
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(crypt_store_next_commit(UUID), -ENOENT);
+	assert_blob(BLOB1);
+	assert_int_equal(crypt_store_next_write(UUID, BLOB2, strlen(BLOB2)), 0);
+	assert_int_equal(crypt_store_next_commit(UUID), 0);
+	assert_blob(BLOB2);
+	assert_int_equal(crypt_store_next_exists(UUID), 0);
+	assert_int_equal(count_entries(), 1);
+	crypt_store_path(UUID, path, sizeof(path));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	/* a second commit finds nothing to do */
+	assert_int_equal(crypt_store_next_commit(UUID), -ENOENT);
+	assert_blob(BLOB2);
+
+	/* a symbolic link is not committed */
+	crypt_store_next_path(UUID, path, sizeof(path));
+	assert_int_equal(symlink("/etc/hostname", path), 0);
+	assert_int_equal(crypt_store_next_commit(UUID), -EINVAL);
+	assert_blob(BLOB2);
 }
 
 int main(void)
@@ -272,6 +349,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_name_uuid),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_next, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_next_commit, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
