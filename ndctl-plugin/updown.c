@@ -213,6 +213,43 @@ static void up_report(const struct crypt_target *t)
 }
 
 /*
+ * Reads how @s's namespace is bound and decides what bringing it up takes
+ * (*@plan), given whether it is enabled.  Returns an exit code: the kernel
+ * without mktme_key, or a binding to another key, is an error here.
+ */
+static int up_plan(struct up_state *s, bool active, struct crypt_binding *b,
+		   enum crypt_plan *plan)
+{
+	const struct crypt_target *t = s->t;
+	int ret;
+
+	crypt_enc_desc(t->uuid, s->enc_desc, sizeof(s->enc_desc));
+	crypt_mktme_desc(t->uuid, s->mk_desc, sizeof(s->mk_desc));
+	ret = crypt_binding_read(t->dev, b);
+	if (ret) {
+		crypt_error("%s: cannot read its mktme_key attribute: %s",
+			    t->dev, strerror(-ret));
+		return CRYPT_EXIT_FAIL;
+	}
+	*plan = crypt_plan_enable(active, b, s->mk_desc);
+	switch (*plan) {
+	case CRYPT_PLAN_UNSUPPORTED:
+		crypt_error(
+			"%s: the kernel has no mktme_key attribute: boot a "
+			"kernel with the pmemcrypt series (CONFIG_MKTME_KEYS)",
+			t->dev);
+		return CRYPT_EXIT_KERNEL;
+	case CRYPT_PLAN_FOREIGN:
+		crypt_error("%s is bound to another key, %s (serial %ld): "
+			    "'ndctl-crypt disable-namespace %s' first",
+			    t->dev, b->desc, b->serial, t->dev);
+		return CRYPT_EXIT_BUSY;
+	default:
+		return CRYPT_EXIT_OK;
+	}
+}
+
+/*
  * Brings @t up with its stored key.  *@was_up tells that it was already
  * enabled with it.  Returns an exit code; on failure the namespace is
  * left disabled, a binding made here is undone and the keys added here
@@ -226,28 +263,13 @@ int crypt_ns_up(const struct crypt_target *t, key_serial_t ring, bool *was_up)
 	int ret;
 
 	*was_up = false;
-	crypt_enc_desc(t->uuid, s.enc_desc, sizeof(s.enc_desc));
-	crypt_mktme_desc(t->uuid, s.mk_desc, sizeof(s.mk_desc));
-	ret = crypt_binding_read(t->dev, &b);
-	if (ret) {
-		crypt_error("%s: cannot read its mktme_key attribute: %s",
-			    t->dev, strerror(-ret));
-		return CRYPT_EXIT_FAIL;
-	}
-	plan = crypt_plan_enable(ndctl_namespace_is_active(t->ndns), &b,
-				 s.mk_desc);
+	ret = up_plan(&s, ndctl_namespace_is_active(t->ndns), &b, &plan);
+	if (ret)
+		return ret;
 	switch (plan) {
 	case CRYPT_PLAN_UNSUPPORTED:
-		crypt_error(
-			"%s: the kernel has no mktme_key attribute: boot a "
-			"kernel with the pmemcrypt series (CONFIG_MKTME_KEYS)",
-			t->dev);
-		return CRYPT_EXIT_KERNEL;
 	case CRYPT_PLAN_FOREIGN:
-		crypt_error("%s is bound to another key, %s (serial %ld): "
-			    "'ndctl-crypt disable-namespace %s' first",
-			    t->dev, b.desc, b.serial, t->dev);
-		return CRYPT_EXIT_BUSY;
+		return CRYPT_EXIT_FAIL; /* up_plan() refused these */
 	case CRYPT_PLAN_UP:
 		fprintf(stderr,
 			"ndctl-crypt: %s: already enabled with its key "
@@ -306,30 +328,18 @@ int crypt_ns_bind_stored(const struct crypt_target *t, key_serial_t ring,
 {
 	struct up_state s = {.t = t, .ring = ring};
 	struct crypt_binding b;
+	enum crypt_plan plan;
 	int ret;
 
 	memset(done, 0, sizeof(*done));
-	crypt_enc_desc(t->uuid, s.enc_desc, sizeof(s.enc_desc));
-	crypt_mktme_desc(t->uuid, s.mk_desc, sizeof(s.mk_desc));
-	ret = crypt_binding_read(t->dev, &b);
-	if (ret) {
-		crypt_error("%s: cannot read its mktme_key attribute: %s",
-			    t->dev, strerror(-ret));
-		return CRYPT_EXIT_FAIL;
-	}
 	done->was_active = ndctl_namespace_is_active(t->ndns);
-	switch (crypt_plan_enable(done->was_active, &b, s.mk_desc)) {
+	ret = up_plan(&s, done->was_active, &b, &plan);
+	if (ret)
+		return ret;
+	switch (plan) {
 	case CRYPT_PLAN_UNSUPPORTED:
-		crypt_error(
-			"%s: the kernel has no mktme_key attribute: boot a "
-			"kernel with the pmemcrypt series (CONFIG_MKTME_KEYS)",
-			t->dev);
-		return CRYPT_EXIT_KERNEL;
 	case CRYPT_PLAN_FOREIGN:
-		crypt_error("%s is bound to another key, %s (serial %ld): "
-			    "'ndctl-crypt disable-namespace %s' first",
-			    t->dev, b.desc, b.serial, t->dev);
-		return CRYPT_EXIT_BUSY;
+		return CRYPT_EXIT_FAIL; /* up_plan() refused these */
 	case CRYPT_PLAN_UP:
 	case CRYPT_PLAN_ENABLE:
 		return crypt_ns_disable(t, "to re-encrypt it");

@@ -32,7 +32,8 @@ mount_opts=${NDCTL_CRYPT_MOUNT_OPTS:-dax}
 }
 check_tool=$bdir/tools/mktme-check/mktme-check
 [ -x "$check_tool" ] || { echo "missing $check_tool (make it first)" >&2; exit 1; }
-kernel=$("$top/kernel/build.sh" | tail -n 1)
+vm_project_kernel
+kernel=$VM_KERNEL
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 img=$work/nvdimm.img

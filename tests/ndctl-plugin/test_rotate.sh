@@ -92,7 +92,7 @@ boot() {
 # machine: vm-run.sh then fails (no end marker, QEMU exit 3), which is
 # what is expected; its TAP lines are counted as vm_boot does.
 boot_stopped() {
-	local args out rc=0 line phase=$1
+	local args out rc=0 phase=$1
 	mapfile -d '' args < <(boot_args "$@")
 	out=$("$top/tests/vm/vm-run.sh" "${args[@]}" "$here/vm-rotate.sh" -- \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 2>&1) || rc=$?
@@ -100,21 +100,7 @@ boot_stopped() {
 		echo "$out" | grep -i skip || echo "SKIP: the VM cannot run here"
 		exit 77
 	fi
-	while IFS= read -r line; do
-		case $line in
-		"ok "[0-9]*)
-			vm_n=$((vm_n + 1))
-			echo "ok $vm_n - ${line#* - }"
-			;;
-		"not ok "[0-9]*)
-			vm_n=$((vm_n + 1))
-			echo "not ok $vm_n - ${line#* - }"
-			vm_failed=1
-			;;
-		"# vm-run: FAIL: qemu exited with 3"*) ;;
-		*) echo "$line" ;;
-		esac
-	done <<<"$out"
+	vm_renumber < <(grep -v '^# vm-run: FAIL: qemu exited with 3' <<<"$out")
 	echo "$out" >"$work/boot$phase.out"
 }
 

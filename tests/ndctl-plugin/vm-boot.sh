@@ -26,13 +26,6 @@ json_has() {
 	ndctl-crypt list $ns | grep -q "\"$1\": $2"
 }
 
-# exit_is WANT CMD...: CMD exits with WANT
-exit_is() {
-	want=$1
-	shift
-	"$@"
-	[ $? -eq "$want" ]
-}
 
 # load_master FILE: the master key into root's user keyring, as the boot
 # does before ndctl-crypt-load-keys.service (a TPM trusted key on a real

@@ -19,13 +19,6 @@ json_has() {
 	ndctl-crypt list $ns | grep -q "\"$1\": $2"
 }
 
-# exit_is WANT CMD...: CMD exits with WANT
-exit_is() {
-	want=$1
-	shift
-	"$@"
-	[ $? -eq "$want" ]
-}
 
 modprobe -a nfit nd_pmem 2>/dev/null
 check "label area initialised" sh -c \

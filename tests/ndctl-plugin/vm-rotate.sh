@@ -43,13 +43,6 @@ json_has() {
 	ndctl-crypt list $ns | grep -q "\"$1\": $2"
 }
 
-# exit_is WANT CMD...: CMD exits with WANT
-exit_is() {
-	want=$1
-	shift
-	"$@"
-	[ $? -eq "$want" ]
-}
 
 # rekey_state: the mktme_rekey attribute ("none", "DONE TOTAL", or "?")
 rekey_state() {

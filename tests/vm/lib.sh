@@ -3,6 +3,7 @@
 #
 # vm_boot ARGS...   run vm-run.sh ARGS, renumber its TAP lines into one
 #                   sequence across boots; exit 77 when the VM cannot run
+# vm_renumber      TAP lines on stdin into that sequence, the rest as is
 # host_check DESC CMD...  a host-side TAP check
 # vm_done           exit 1 if anything failed
 # vm_project_kernel export VM_KERNEL: as set, or the kernel of the series
@@ -13,13 +14,8 @@ vm_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 vm_n=0
 vm_failed=0
 
-vm_boot() {
-	local out rc=0 line
-	out=$("$vm_here/vm-run.sh" "$@" 2>&1) || rc=$?
-	if [ $rc -eq 77 ]; then
-		echo "$out" | grep -i skip || echo "SKIP: the VM cannot run here"
-		exit 77
-	fi
+vm_renumber() {
+	local line
 	while IFS= read -r line; do
 		case $line in
 		"ok "[0-9]*)
@@ -33,7 +29,17 @@ vm_boot() {
 			;;
 		*) echo "$line" ;;
 		esac
-	done <<<"$out"
+	done
+}
+
+vm_boot() {
+	local out rc=0
+	out=$("$vm_here/vm-run.sh" "$@" 2>&1) || rc=$?
+	if [ $rc -eq 77 ]; then
+		echo "$out" | grep -i skip || echo "SKIP: the VM cannot run here"
+		exit 77
+	fi
+	vm_renumber <<<"$out"
 	if [ $rc -ne 0 ]; then
 		vm_n=$((vm_n + 1))
 		echo "not ok $vm_n - boot: vm-run.sh $* (exit $rc)"

@@ -4,6 +4,7 @@
 # check DESC CMD...   runs CMD, prints "ok N - DESC" or "not ok N - DESC"
 # skip_check DESC WHY prints "ok N - DESC # SKIP WHY"
 # tap_done            exits 1 when a check failed, 0 otherwise
+# exit_is WANT CMD... runs CMD, succeeds if it exits with WANT
 # region_of SIZE      prints the number of the NVDIMM region of SIZE bytes
 #                     (region numbers need not follow QEMU's -device order)
 # shellcheck shell=sh
@@ -42,4 +43,11 @@ region_of() {
 	done
 	echo "no region of $1 bytes" >&2
 	return 1
+}
+
+exit_is() {
+	want=$1
+	shift
+	"$@"
+	[ $? -eq "$want" ]
 }
