@@ -25,6 +25,15 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 msg = $(if $(filter 1,$(V)),@true,@printf '  %-7s %s\n' $(1) $(2))
 
+# $(call test_wrapper,DIR) as a recipe: $@ becomes a script that runs the
+# test script $< with DIR (a build folder) as its argument.
+define test_wrapper
+$(call msg,GEN,$@)
+$(Q)mkdir -p $(@D)
+$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' "$(abspath $<)" "$(abspath $(1))" >$@
+$(Q)chmod +x $@
+endef
+
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-unused-parameter
 ifeq ($(CI),true)

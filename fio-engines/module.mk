@@ -47,11 +47,7 @@ fio-engine-try: $(FIO_LIBPMEMCRYPT_A)
 
 # The test skips (77) when the engine could not be built.
 $(FIO_TEST): fio-engines/test_fio.sh | fio-engine-try
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
-		"$(abspath $<)" "$(abspath $(FIO_ENGINE))" >$@
-	$(Q)chmod +x $@
+	$(call test_wrapper,$(FIO_ENGINE))
 
 bench-fio: fio-engine-try $(FIO_BENCH_POOL)
 	$(Q)if [ -e $(FIO_ENGINE) ]; then \

@@ -28,8 +28,4 @@ $(KERNEL_TESTS_B)/dax-crypt: kernel/tests/dax_crypt.c
 # tools/mktme-check/module.mk is read after this file: name it by path.
 $(KERNEL_TESTS_B)/test-dax-crypt: kernel/tests/test-dax-crypt.sh \
 		$(KERNEL_TESTS_B)/dax-crypt $(B)/tools/mktme-check/mktme-check
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
-		"$(abspath $<)" "$(abspath $(KERNEL_TESTS_B))" >$@
-	$(Q)chmod +x $@
+	$(call test_wrapper,$(KERNEL_TESTS_B))

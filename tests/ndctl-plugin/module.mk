@@ -35,11 +35,7 @@ TESTS_ONCE += $(NDCTL_CRYPT_VM_TEST)
 
 $(NDCTL_CRYPT_VM_TEST): tests/ndctl-plugin/test_vm.sh \
 		tests/ndctl-plugin/vm-crypt.sh $(NDCTL_CRYPT)
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
-		"$(abspath $<)" "$(abspath $(B))" >$@
-	$(Q)chmod +x $@
+	$(call test_wrapper,$(B))
 
 # test_boot: three boots on one NVDIMM file (key store and master key
 # carried by the host), ~30 s once the kernel and QEMU are cached.
@@ -49,11 +45,7 @@ TESTS_ONCE += $(NDCTL_CRYPT_BOOT_TEST)
 $(NDCTL_CRYPT_BOOT_TEST): tests/ndctl-plugin/test_boot.sh \
 		tests/ndctl-plugin/vm-boot.sh $(NDCTL_CRYPT) \
 		$(B)/tools/mktme-check/mktme-check
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
-		"$(abspath $<)" "$(abspath $(B))" >$@
-	$(Q)chmod +x $@
+	$(call test_wrapper,$(B))
 
 # test_rotate: rotate-key stopped mid-way by the machine stopping, resumed
 # after a reboot; the host decrypts with the new key (~50 s once cached).
@@ -63,8 +55,4 @@ TESTS_ONCE += $(NDCTL_CRYPT_ROTATE_TEST)
 $(NDCTL_CRYPT_ROTATE_TEST): tests/ndctl-plugin/test_rotate.sh \
 		tests/ndctl-plugin/vm-rotate.sh $(NDCTL_CRYPT) \
 		$(B)/tools/mktme-check/mktme-check
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
-		"$(abspath $<)" "$(abspath $(B))" >$@
-	$(Q)chmod +x $@
+	$(call test_wrapper,$(B))

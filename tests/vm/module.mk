@@ -27,11 +27,7 @@ $(VM_B)/pconfig-user: tests/vm/pconfig_user.c
 # tools/mktme-check/module.mk is read after this file: name it by path.
 $(VM_B)/test-%: tests/vm/test-%.sh $(VM_HELPERS) \
 		$(B)/tools/mktme-check/mktme-check
-	$(call msg,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' \
-		"$(abspath $<)" "$(abspath $(VM_B))" >$@
-	$(Q)chmod +x $@
+	$(call test_wrapper,$(VM_B))
 
 # test-pool runs the pmemcrypt tool and the test pool helper in the VM.
 $(VM_B)/test-pool: $(B)/tools/pmemcrypt/pmemcrypt $(B)/tests/tools/pool_helper
