@@ -4,14 +4,17 @@
 #
 # usage: bench-fio-report.py RESULTS-DIR
 # Reads RESULTS-DIR/json/r<round>-<bs>-<jobs>.json (fio --output-format=json
-# of examples/compare.fio), machine.txt and, when present, bench_pool.txt
-# (the library's own benchmark).  Writes results.md (a ratio table and the
+# of examples/compare.fio), machine.txt and, when present,
+# json/r<round>-lib.txt (the library's own benchmark, bench_pool
+# --write-4k).  Writes results.md (a ratio table and the
 # full table), throughput.dat and latency.dat (for bench-fio.gp), and
 # prints the table, 'ratio: <name> = <value>' lines and the targets.
 #
 # A ratio is variant / fio's libpmem engine, both measured in the same fio
 # run on the same file; the figure reported is the median over the rounds
-# of that per-round ratio (bandwidths and latencies: medians too).
+# of that per-round ratio (bandwidths and latencies: medians too).  The
+# library comparison sets the engine's time per 4 KiB write against the
+# library benchmark run at the start of the same round (json/r<k>-lib.txt).
 # Python standard library only.
 
 import glob
@@ -23,7 +26,8 @@ import sys
 
 VARIANTS = ["libpmem", "plain", "aes256", "aes128"]
 NAMES = {"libpmem": "fio libpmem", "plain": "encryption=0",
-         "aes256": "aes-256-xts", "aes128": "aes-128-xts"}
+         "aes256": "aes-256-xts", "aes128": "aes-128-xts",
+         "null": "fio null (fio's own time)"}
 PATTERNS = ["seqread", "randread", "seqwrite", "randwrite"]
 RW = {"seqread": "read", "randread": "randread", "seqwrite": "write",
       "randwrite": "randwrite"}
@@ -53,8 +57,14 @@ def load(path):
 
 
 def read_runs(out):
-    """{(bs, jobs, pattern, variant): [(bw, lat_mean, lat_p99) per round]}"""
-    runs = {}
+    """{(bs, jobs, pattern, variant): {round: (bw, lat_mean, lat_p99)}},
+    and the same with every repeat, in run order, as a list.
+
+    Jobs of one name in one run are repeats (compare.fio runs the baseline
+    pair as libpmem, plain, plain, libpmem): the one of highest bandwidth
+    stands for them, as other work on the machine only slows a run down.
+    The variant "null" is fio's null engine."""
+    samples = {}
     files = glob.glob(os.path.join(out, "json", "r*-*-*.json"))
     if not files:
         die("no fio results in %s/json" % out)
@@ -73,35 +83,76 @@ def read_runs(out):
                     % (job["jobname"], bs, n, rnd, job["error"]))
             side = job["read" if "read" in pattern else "write"]
             pct = side["clat_ns"].get("percentile", {})
-            runs.setdefault((bs, n, pattern, variant), {})[rnd] = (
-                side["bw_bytes"], side["lat_ns"]["mean"],
-                pct.get("99.000000", float("nan")))
-    return runs
+            samples.setdefault((bs, n, pattern, variant), {}).setdefault(
+                rnd, []).append((side["bw_bytes"], side["lat_ns"]["mean"],
+                                 pct.get("99.000000", float("nan"))))
+    best = {key: {rnd: max(v) for rnd, v in by_round.items()}
+            for key, by_round in samples.items()}
+    return best, samples
 
 
-def lib_ratio(out):
-    """The library benchmark's (a) ratio and its two bandwidths, or None."""
-    path = os.path.join(out, "bench_pool.txt")
-    if not os.path.exists(path):
+def lib_rounds(out):
+    """{round: (copy GB/s, pmemcrypt_write GB/s)} of the library benchmark
+    (bench_pool --write-4k, run at the start of each round)."""
+    rounds = {}
+    for path in glob.glob(os.path.join(out, "json", "r*-lib.txt")):
+        rnd = int(re.fullmatch(r"r(\d+)-lib\.txt",
+                               os.path.basename(path)).group(1))
+        with open(path) as f:
+            text = f.read()
+        copy = re.search(r"libpmem2 copy\+persist.*?([\d.]+) GB/s", text)
+        write = re.search(r"pmemcrypt_write.*?([\d.]+) GB/s", text)
+        if not (copy and write):
+            die("%s: no 4 KiB write figures in it" % path)
+        rounds[rnd] = (float(copy.group(1)), float(write.group(1)))
+    return rounds
+
+
+def library_comparison(runs, lib):
+    """aes-256-xts 4 KiB random writes, 1 job, against the library
+    benchmark of the same round: medians over the rounds, or None.
+
+    fio's bandwidth counts fio's own work per I/O (the null engine's time,
+    about as long as a 4 KiB libpmem write here) on both sides, which
+    pulls its ratio towards 1.  A job's mean latency times the engine's
+    call plus the part of fio's work inside the timed span, which is the
+    null engine's mean latency: less that, it is the time per call that
+    the library benchmark measures in a loop."""
+    cell = ("4k", 1, "randwrite")
+    if any(cell + (v,) not in runs for v in ("libpmem", "aes256", "null")):
         return None
-    with open(path) as f:
-        text = f.read()
-    ratio = re.search(r"ratio: persist_4k_pmemcrypt_vs_pmem2 = ([\d.]+)",
-                      text)
-    copy = re.search(r"libpmem2 copy\+persist.*?([\d.]+) GB/s", text)
-    write = re.search(r"pmemcrypt_write.*?([\d.]+) GB/s", text)
-    if not (ratio and copy and write):
-        die("%s: no 4 KiB write figures in it" % path)
-    # Its ratio line has two decimals: recompute it from the bandwidths.
-    copy, write = float(copy.group(1)), float(write.group(1))
-    return write / copy, copy, write
+    base, enc, null = (runs[cell + (v,)] for v in ("libpmem", "aes256",
+                                                   "null"))
+    per = []
+    for k in sorted(set(lib) & set(base) & set(enc) & set(null)):
+        copy, write = lib[k]                      # GB/s
+        t_base = (base[k][1] - null[k][1]) / 1e3  # us
+        t_enc = (enc[k][1] - null[k][1]) / 1e3
+        per.append({
+            "lib": write / copy,
+            "bw": enc[k][0] / base[k][0],
+            "time": t_base / t_enc,
+            "t_base": t_base, "t_enc": t_enc,
+            "t_copy": 4096 / copy / 1e3, "t_write": 4096 / write / 1e3,
+            "t_fio": 4096 / null[k][0] * 1e6,
+        })
+    if not per:
+        return None
+    for x in per:
+        x["time_vs_lib"] = x["time"] / x["lib"]
+        x["bw_vs_lib"] = x["bw"] / x["lib"]
+        x["enc_vs_call"] = x["t_enc"] / x["t_write"]
+    med = {key: statistics.median(x[key] for x in per) for key in per[0]}
+    med["range"] = (min(x["time_vs_lib"] for x in per),
+                    max(x["time_vs_lib"] for x in per))
+    return med
 
 
 def main():
     if len(sys.argv) != 2:
         die("usage: bench-fio-report.py RESULTS-DIR")
     out = sys.argv[1]
-    runs = read_runs(out)
+    runs, repeats = read_runs(out)
     sizes = sorted({k[0] for k in runs}, key=bs_bytes)
     counts = sorted({k[1] for k in runs})
     cells = [(p, bs, n) for p in PATTERNS for bs in sizes for n in counts]
@@ -135,21 +186,17 @@ def main():
     off_ok = [x for x in off if x[0] >= OFF_TARGET]
     off_min = min(off)
     off_median = statistics.median(x[0] for x in off)
-    lib = lib_ratio(out)
-    match = ("randwrite", "4k", 1)
-    fio_vs_lib = None
-    if lib and match in cells:
-        fio_enc = bw_ratio[match + ("aes256",)]
-        fio_vs_lib = fio_enc / lib[0]
-        fio_gbs = med[match + ("aes256",)][0] / 1e9
-        lib_gbs = lib[2]
-        # What encryption adds to one 4 KiB write, in microseconds: fio's
-        # own per-I/O work is on both sides and cancels out.
-        base, enc = (runs["4k", 1, "randwrite", v]
-                     for v in ("libpmem", "aes256"))
-        fio_add = statistics.median(
-            4096 / enc[k][0] - 4096 / base[k][0] for k in base) * 1e6
-        lib_add = (4096 / (lib[2] * 1e9) - 4096 / (lib[1] * 1e9)) * 1e6
+    # Control: libpmem against itself, its second run of a round over its
+    # first.  How far that strays from 1 is what the machine's noise does
+    # to a ratio of two equal things.
+    ctl = []
+    for c in cells:
+        r = repeats[c[1], c[2], c[0], "libpmem"]
+        if all(len(v) == 2 for v in r.values()):
+            ctl.append((statistics.median(v[1][0] / v[0][0]
+                                          for v in r.values()), c))
+    lib = lib_rounds(out)
+    cmp = library_comparison(runs, lib) if lib else None
 
     # results.md
     md = ["# fio: the pmemcrypt engine against fio's libpmem engine", ""]
@@ -157,8 +204,11 @@ def main():
     md += ["", "Medians of %d rounds. A ratio is the pmemcrypt engine's "
            "figure over fio's libpmem engine's, both measured in the same "
            "fio run on the same file; bandwidth: higher is better, "
-           "latency: lower is better (sync I/O, one I/O in flight per job)."
-           % rounds, "",
+           "latency: lower is better (sync I/O, one I/O in flight per job). "
+           "libpmem and encryption=0 run twice per round (libpmem, plain, "
+           "plain, libpmem) and the faster run of each counts. Every job "
+           "runs a ramp before its measured time, so that faulting the "
+           "mapping in is not measured." % rounds, "",
            "## Bandwidth ratios (latency ratios) vs libpmem", "",
            "| rw | bs | jobs | libpmem MiB/s | encryption=0 | aes-256-xts "
            "| aes-128-xts |", "|---|---|---|---:|---:|---:|---:|"]
@@ -174,27 +224,40 @@ def main():
                    RW[off_min[1][0]], off_min[1][1], off_min[1][2],
                    "s" if off_min[1][2] > 1 else "", off_median)]
     notes = []
-    if fio_vs_lib is not None:
+    if ctl:
+        low = min(ctl)
+        notes.append(
+            "control, fio's libpmem engine against itself (its second run "
+            "of each round over its first): >= %.2f in %d of %d cases; "
+            "lowest %.2f, %s %s %d job%s; median %.2f" % (
+                OFF_TARGET, sum(x[0] >= OFF_TARGET for x in ctl), len(ctl),
+                low[0], RW[low[1][0]], low[1][1], low[1][2],
+                "s" if low[1][2] > 1 else "",
+                statistics.median(x[0] for x in ctl)))
+    if cmp:
         targets.append(
             "aes-256-xts 4 KiB random writes, 1 job, within %.0f%% of the "
-            "library benchmark: %s (fio ratio %.2f, library ratio %.2f "
-            "for pmemcrypt_write vs libpmem2 copy+persist: fio/library = "
-            "%.2f)" % (LIB_TOLERANCE * 100,
-                       "HOLDS" if abs(fio_vs_lib - 1) <= LIB_TOLERANCE
-                       else "MISSED", bw_ratio[match + ("aes256",)], lib[0],
-                       fio_vs_lib))
+            "library benchmark's ratio: %s (time per write, libpmem's over "
+            "the engine's: %.2f; pmemcrypt_write's vs libpmem2's in the "
+            "library benchmark of the same rounds: %.2f; fio/library = "
+            "%.2f, %.2f-%.2f over the rounds)" % (
+                LIB_TOLERANCE * 100,
+                "HOLDS" if abs(cmp["time_vs_lib"] - 1) <= LIB_TOLERANCE
+                else "MISSED", cmp["time"], cmp["lib"], cmp["time_vs_lib"],
+                cmp["range"][0], cmp["range"][1]))
         notes.append(
-            "the same writes: %.2f GB/s through fio and the engine, "
-            "%.2f GB/s from pmemcrypt_write() in a loop (library benchmark)"
-            % (fio_gbs, lib_gbs))
+            "time per write is a job's mean latency less fio's own (its "
+            "null engine's, same run): %.2f us through the engine vs "
+            "%.2f us per pmemcrypt_write() call in the library benchmark; "
+            "%.2f us through libpmem vs %.2f us per libpmem2 copy"
+            % (cmp["t_enc"], cmp["t_write"], cmp["t_base"], cmp["t_copy"]))
         notes.append(
-            "time encryption adds to a 4 KiB write: %.2f us through fio, "
-            "%.2f us in the library benchmark (fio/library = %.2f; fio's "
-            "own per-I/O time, on both sides of the fio ratio, dilutes "
-            "that ratio but cancels out here)"
-            % (fio_add, lib_add, fio_add / lib_add))
+            "the bandwidth ratio of these writes is %.2f (fio/library = "
+            "%.2f): fio's own %.2f us per I/O is on both of its sides"
+            % (cmp["bw"], cmp["bw_vs_lib"], cmp["t_fio"]))
     else:
-        notes.append("no library benchmark output: no fio/library ratio")
+        notes.append("no library benchmark or null-engine output: no "
+                     "fio/library comparison")
     md += ["", "## Targets", ""] + ["- " + t for t in targets + notes]
     md += ["", "## All runs", "",
            "| job | engine | rw | bs | jobs | MiB/s | mean lat us "
@@ -209,6 +272,13 @@ def main():
                           v, p, NAMES[v], RW[p], bs, n, bw / 2**20,
                           lat / 1e3, p99 / 1e3, bw_ratio[p, bs, n, v], lo,
                           hi, lat_ratio[p, bs, n, v]))
+        null = runs.get((bs, n, p, "null"))
+        if null:
+            bw, lat = (statistics.median(x[i] for x in null.values())
+                       for i in range(2))
+            md.append("| null-%s | %s | %s | %s | %d | %.0f | %.2f | - | - "
+                      "| - |" % (p, NAMES["null"], RW[p], bs, n,
+                                 bw / 2**20, lat / 1e3))
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
@@ -237,14 +307,16 @@ def main():
                 for k in runs[bs, n, p, "plain"])))
     print("ratio: fio_plain_vs_libpmem_min = %.2f" % off_min[0])
     print("ratio: fio_plain_vs_libpmem_median = %.2f" % off_median)
-    if lib:
-        print("ratio: lib_persist_4k_pmemcrypt_vs_pmem2 = %.2f" % lib[0])
-    if fio_vs_lib is not None:
-        print("ratio: fio_vs_lib_4k_write = %.2f" % fio_vs_lib)
-        print("ratio: fio_engine_vs_lib_4k_write_gbs = %.2f"
-              % (fio_gbs / lib_gbs))
-        print("ratio: fio_vs_lib_4k_write_added_time = %.2f"
-              % (fio_add / lib_add))
+    if ctl:
+        print("ratio: fio_libpmem_vs_itself_min = %.2f" % min(ctl)[0])
+    if cmp:
+        print("ratio: lib_persist_4k_pmemcrypt_vs_pmem2 = %.2f" % cmp["lib"])
+        print("ratio: fio_time_4k_randwrite_aes256_vs_libpmem = %.2f"
+              % cmp["time"])
+        print("ratio: fio_vs_lib_4k_write_time = %.2f" % cmp["time_vs_lib"])
+        print("ratio: fio_vs_lib_4k_write_bw = %.2f" % cmp["bw_vs_lib"])
+        print("ratio: fio_engine_vs_lib_call_4k_write_time = %.2f"
+              % cmp["enc_vs_call"])
     for t in targets:
         print("target: " + t)
     for t in notes:

@@ -9,16 +9,19 @@
 # size and job count, and repeats the whole matrix BENCH_FIO_ROUNDS times,
 # so that every comparison is measured side by side in each round and a
 # burst of other work on the machine hits one round, not the median.
-# BENCH_POOL (libpmemcrypt/bench/bench_pool) is run once for the library's
-# own 4 KiB write ratio, which the report sets against the engine's.
+# BENCH_POOL (libpmemcrypt/bench/bench_pool) runs at the start of every
+# round, just before the 4 KiB runs, for the library's own 4 KiB write
+# ratio, which the report sets against the engine's of the same round.
 # Results go to a new folder, $BENCH_FIO_RESULTS/<UTC time>/, which a
 # 'latest' link points to once the run is complete: fio's JSON output of
 # every run, the library benchmark's output, results.md (tables) and PNG
 # plots when gnuplot is installed.  bench-fio-report.py prints the table,
 # one 'ratio: <name> = <value>' line per comparison and whether the
 # targets hold.
-# Environment: BENCH_FIO_ROUNDS (default 3), BENCH_FIO_RUNTIME (time per
-# job in fio's syntax, default 750ms), BENCH_FIO_SIZE (default 256M),
+# Environment: BENCH_FIO_ROUNDS (default 5), BENCH_FIO_RUNTIME (measured
+# time per job in fio's syntax, default 500ms), BENCH_FIO_RAMP (unmeasured
+# time before it, while the job faults its mapping in, default 250ms),
+# BENCH_FIO_SIZE (default 256M),
 # BENCH_FIO_BS and BENCH_FIO_JOBS (lists, default "4k 64k 2m" and "1 2"),
 # BENCH_FIO_DIR (where the file is, default /dev/shm), BENCH_FIO_RESULTS
 # (where the results folders go, default build/bench/fio).
@@ -28,7 +31,7 @@ engine=$1
 bench_pool=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-rounds=${BENCH_FIO_ROUNDS:-3}
+rounds=${BENCH_FIO_ROUNDS:-5}
 sizes=${BENCH_FIO_BS:-4k 64k 2m}
 counts=${BENCH_FIO_JOBS:-1 2}
 parent=${BENCH_FIO_RESULTS:-$top/build/bench/fio}
@@ -41,7 +44,8 @@ dir=$(mktemp -d "${BENCH_FIO_DIR:-/dev/shm}/pmemcrypt-fio-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 head -c 32 /dev/urandom >"$dir/key"
 export ENGINE=$engine KEYFILE=$dir/key POOL=$dir/bench.pool
-export SIZE=${BENCH_FIO_SIZE:-256M} RUNTIME=${BENCH_FIO_RUNTIME:-750ms}
+export SIZE=${BENCH_FIO_SIZE:-256M} RUNTIME=${BENCH_FIO_RUNTIME:-500ms}
+export RAMP=${BENCH_FIO_RAMP:-250ms}
 # The same persistence everywhere: cache-line flushes, not msync.
 export PMEM_IS_PMEM_FORCE=1 PMEM2_FORCE_GRANULARITY=CACHE_LINE
 
@@ -53,21 +57,18 @@ export PMEM_IS_PMEM_FORCE=1 PMEM2_FORCE_GRANULARITY=CACHE_LINE
 	echo "kernel: $(uname -r)"
 	echo "fio: $(fio --version)"
 	echo "file: $SIZE in ${dir%/*} ($(stat -f -c %T "$dir"))"
-	echo "runs: $rounds rounds, ${RUNTIME} per job, blocks $sizes," \
-		"jobs $counts"
+	echo "runs: $rounds rounds, ${RUNTIME} per job after a ${RAMP} ramp," \
+		"blocks $sizes, jobs $counts"
 	echo "load at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } >"$out/machine.txt"
 cat "$out/machine.txt"
 echo "results: $out"
 
-if [ -n "$bench_pool" ]; then
-	echo "library benchmark: $bench_pool"
-	"$bench_pool" "$dir/lib.pool" | tee "$out/bench_pool.txt"
-	rm -f "$dir/lib.pool"
-fi
-
 for r in $(seq 1 "$rounds"); do
 	start=$SECONDS
+	if [ -n "$bench_pool" ]; then
+		"$bench_pool" --write-4k "$dir/lib.pool" >"$out/json/r$r-lib.txt"
+	fi
 	for bs in $sizes; do
 		for jobs in $counts; do
 			BS=$bs JOBS=$jobs fio --output-format=json \

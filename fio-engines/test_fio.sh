@@ -8,7 +8,8 @@
 # verify=crc32c (1 thread, then 2 threads sharing the pool), checks fio's
 # JSON output for errors, then scans the pool file for the pattern; the
 # same job with encryption=0 must leave the pattern in its file (the scan
-# works).  Prints TAP; exits 77 when the engine could not be built.
+# works).  Then a moment of the benchmark (bench-fio.sh) on a small file.
+# Prints TAP; exits 77 when the engine could not be built.
 set -u
 
 engine=$1
@@ -82,7 +83,7 @@ has_pattern() {
 	grep -q -a -F "$pattern" "$1"
 }
 
-echo "1..9"
+echo "1..11"
 
 pool=$dir/enc.pool
 fio_job one --filename="$pool" --keyfile="$dir/key" --create=1 \
@@ -150,6 +151,23 @@ if [ "$rc" -ne 0 ] && [ ! -e "$dir/hw.pool" ] && grep -qi 'bound' "$dir/err"; th
 else
 	not_ok "hardware=1 create=1 off a bound namespace is refused (fio exit $rc)"
 	sed 's/^/#   /' "$dir/err"
+fi
+
+# The benchmark's job file and report, on a small file for a moment: every
+# variant runs (fio fails the run on a bad job) and gets its ratio line.
+res=$dir/bench
+BENCH_FIO_SIZE=8M BENCH_FIO_RUNTIME=50ms BENCH_FIO_RAMP=20ms \
+	BENCH_FIO_BS=4k BENCH_FIO_JOBS=1 BENCH_FIO_ROUNDS=1 \
+	BENCH_FIO_DIR=$dir BENCH_FIO_RESULTS=$res \
+	timeout 300 "$here/bench-fio.sh" "$engine" >"$dir/err" 2>&1
+rc=$?
+lines=$(grep -c '^ratio: fio_.*_4k_1j_.*_vs_libpmem = [0-9.]*$' "$dir/err")
+if [ "$rc" -eq 0 ] && [ "$lines" -eq 12 ] &&
+	[ -s "$res/latest/results.md" ] &&
+	grep -q '^| null-randwrite ' "$res/latest/results.md"; then
+	ok "bench-fio.sh runs examples/compare.fio and reports every variant"
+else
+	not_ok "bench-fio.sh runs examples/compare.fio (exit $rc, $lines ratios)"
 fi
 
 [ "$failed" -eq 0 ]
