@@ -6,7 +6,9 @@
 # Every TEST is an executable.  It is run with CMOCKA_MESSAGE_OUTPUT=TAP and
 # its "ok"/"not ok" lines are counted ("# SKIP" marks a skipped case).  A
 # program that prints no TAP line counts as one test: exit 0 passed, exit 77
-# skipped, anything else failed.  The last line printed is
+# skipped, anything else failed.  A program that prints plans ("1..N") must
+# report as many results as they add up to, or one more failure is counted.
+# The last line printed is
 # "N passed, N failed, N skipped"; the exit status is non-zero on any failure.
 set -u
 
@@ -31,6 +33,12 @@ for t in "$@"; do
 	sok=$(grep -ciE '^ok [0-9]+.*# *SKIP' "$log")
 	p=$((p - sok))
 	f=$((f - (s - sok)))
+	plan=$(sed -nE 's/^1\.\.([0-9]+).*/\1/p' "$log" | paste -sd+ -)
+	ran=$((p + s + f))
+	if [ -n "$plan" ] && [ $((plan)) -ne "$ran" ]; then
+		echo "plan of $((plan)) results, $ran reported" >>"$log"
+		f=$((f + 1))
+	fi
 	if [ $((p + s + f)) -eq 0 ]; then
 		case $rc in
 		0) p=1 ;;
