@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* hw.c -- the hardware engine: the media is the view; undo logs */
+/* hw.c -- the hardware engine: the media is the view; undo and redo logs */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -150,11 +150,16 @@ int pc_hw_recover(struct pmemcrypt_pool *p)
 	return 0;
 }
 
-int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
-		size_t len)
+/*
+ * Appends an entry for [off, off+len) holding data to u's record, durable
+ * when this returns (taking a lane on the first range).  Recovery copies
+ * an entry's data to its range: the range's old content makes an undo
+ * entry, its new content a redo entry.
+ */
+static int log_range(struct pmemcrypt_pool *p, struct pc_undo *u,
+		     uint64_t off, const uint8_t *data, size_t len)
 {
 	size_t need = ENTRY + ROUND_UP(len, PC_UNDO_ALIGN);
-	const uint8_t *data = p->view.base + off;
 	struct pc_undo_entry e;
 	uint64_t at;
 
@@ -186,6 +191,12 @@ int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
 	u->pos[u->n++] = u->used;
 	u->used += need;
 	return 0;
+}
+
+int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
+		size_t len)
+{
+	return log_range(p, u, off, p->view.base + off, len);
 }
 
 void pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback)
@@ -235,11 +246,16 @@ static int lock_range(struct pmemcrypt_pool *p, struct pc_units *u,
 	return 0;
 }
 
+/*
+ * A redo record: the new content goes to the log first (the commit
+ * point), then in place.  An undo record would read the old content, out
+ * of cache, where this reads the caller's buffer twice.
+ */
 int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 		uint64_t off)
 {
 	uint64_t set[PC_STRIPES / 64];
-	struct pc_undo undo = {0};
+	struct pc_undo redo = {0};
 	struct pc_units u;
 	int ret;
 
@@ -251,12 +267,12 @@ int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 	ret = lock_range(p, &u, set, off, len, 1);
 	if (ret)
 		return ret;
-	ret = pc_undo_add(p, &undo, off, len);
+	ret = log_range(p, &redo, off, buf, len);
 	if (!ret) {
 		pc_media_write(&p->media, p->hdr.data_off + off, buf, len);
 		pc_media_fence(&p->media);
 	}
-	pc_undo_end(p, &undo, 0);
+	pc_undo_end(p, &redo, 0);
 	lock_range(p, &u, set, off, len, 0);
 	return ret;
 }

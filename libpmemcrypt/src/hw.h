@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* hw.h -- the hardware engine: the media is the view; undo logs */
+/* hw.h -- the hardware engine: the media is the view; undo and redo logs */
 
 #ifndef PC_HW_H
 #define PC_HW_H
 
 #include "pool.h"
 
-/* An open undo record: the lane it holds and where its entries are. */
+/* An open log record: the lane it holds and where its entries are. */
 struct pc_undo {
 	struct pc_lane *lane; /* NULL until the first range */
 	uint64_t seq;
@@ -17,7 +17,10 @@ struct pc_undo {
 
 /* Takes the pool's view straight from the mapping. */
 void pc_hw_view_open(struct pmemcrypt_pool *p);
-/* Rolls back every committed undo record (an interrupted update). */
+/*
+ * Copies the entries of every committed record back to their ranges: an
+ * interrupted transaction's old content, or the new content of a write.
+ */
 int pc_hw_recover(struct pmemcrypt_pool *p);
 /* Entries of a lane's committed undo record (0: none pending). */
 size_t pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane);
