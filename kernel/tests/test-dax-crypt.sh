@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# test-dax-crypt.sh -- end to end: ext4 and device-dax data on namespaces
-# bound to an mktme key reach the NVDIMM encrypted, and survive reboots.
+# test-dax-crypt.sh -- end to end: ext4, xfs and device-dax data on
+# namespaces bound to an mktme key reach the NVDIMM encrypted, and survive
+# reboots.
 #
 # usage: kernel/tests/test-dax-crypt.sh BUILD-DIR
 #   BUILD-DIR: the build's kernel/tests folder (holds dax-crypt; mktme-check
@@ -9,9 +10,9 @@
 # Boots the project's kernel (VM_KERNEL, default: the last line of
 # kernel/build.sh) on the emulated TME-MK machine (tests/vm/vm-run.sh) with
 # two label-less NVDIMMs, four times on the same backing files
-# (kernel/tests/scenarios/dax-crypt.sh):
-#  1. write: bind a known AES-XTS-256 key A to an fsdax namespace, mkfs.ext4,
-#     mount, write a file with write() and one through a shared mapping
+# (kernel/tests/scenarios/dax-crypt.sh), once for each file system:
+#  1. write: bind a known AES-XTS-256 key A to an fsdax namespace, mkfs,
+#     mount -o dax, write a file with write() and one through a shared mapping
 #     (MAP_SYNC), write through the device-dax mapping of a second bound
 #     namespace; the guest prints the files' extents and the guest-physical
 #     layout.  The host then decrypts those places of the backing files
@@ -23,6 +24,7 @@
 #     refuses it) and does not mount, and the backing files are unchanged (hashed before and after on the host).
 #  4. read again: with key A the data is intact.
 # Environment:
+#   DAX_CRYPT_FS="ext4 xfs"  the file systems to run it with
 #   DAX_CRYPT_LOGS=DIR  keep the serial logs of the boots there
 #   VM_KERNEL, VM_TIMEOUT (per boot, default 300) and the other vm-run.sh
 #   variables.
@@ -62,7 +64,6 @@ cleanup() {
 trap cleanup EXIT
 # label-less NVDIMMs; the guest tells them apart by size
 fs_img=$work/fs.img
-fs_mb=64
 dev_img=$work/dev.img
 dev_mb=32
 
@@ -81,23 +82,22 @@ unhex() {
 unhex "$key_a" >"$work/key-a"
 unhex "$key_b" >"$work/key-b"
 
-# Markers, new for every run: 8 characters, the first of each 16-byte line.
+# Markers, new for every file system: 8 characters, the first of each
+# 16-byte line.
 rnd() {
 	od -An -N3 -tx1 /dev/urandom | tr -d ' \n'
 }
-tag_w=DW$(rnd)
-tag_m=DM$(rnd)
-tag_d=DD$(rnd)
 
-# boot PHASE [LOG]: one boot of the scenario on both NVDIMM files, serial
-# log in $work/LOG.log (default PHASE.log).
+# boot PHASE [LOG]: one boot of the scenario on both NVDIMM files with the
+# file system $fs, serial log in $work/$fs-LOG.log (default PHASE).
 boot() {
 	vm_boot -d "$fs_img:${fs_mb}M:0" -d "$dev_img:${dev_mb}M:0" \
 		-e fs_size=$((fs_mb << 20)) -e dev_size=$((dev_mb << 20)) \
 		-a "$helper" -a "$keyctl" \
 		-a "$work/key-a:/key-a" -a "$work/key-b:/key-b" \
-		-l "$work/${2:-$1}.log" -e "phase=$1" -e "tag_w=$tag_w" \
-		-e "tag_m=$tag_m" -e "tag_d=$tag_d" "$here/scenarios/dax-crypt.sh"
+		-l "$work/$fs-${2:-$1}.log" -e "phase=$1" -e "fs=$fs" \
+		-e "tag_w=$tag_w" -e "tag_m=$tag_m" -e "tag_d=$tag_d" \
+		"$here/scenarios/dax-crypt.sh"
 }
 
 # value LOG NAME: the address the guest printed as "DAXCRYPT NAME ADDR".
@@ -123,8 +123,8 @@ xts() {
 decrypts() {
 	local key=$1 tag=$2 base data size logical physical length n off
 	local found=0
-	base=$(value "$work/write.log" fs-base)
-	data=$(value "$work/write.log" fs-data)
+	base=$(value "$write_log" fs-base)
+	data=$(value "$write_log" fs-data)
 	[ -n "$base" ] && [ -n "$data" ] || { echo "no fs-base/fs-data"; return 1; }
 	while read -r size logical physical length; do
 		n=$((length < size - logical ? length : size - logical))
@@ -138,9 +138,9 @@ decrypts() {
 		xts "$key" -b "$base" -o $off -n $n -e "$work/expect" "$fs_img" ||
 			return 1
 		found=$((found + n))
-	done < <(tr -d '\r' <"$work/write.log" |
+	done < <(tr -d '\r' <"$write_log" |
 		sed -n "s/^DAXCRYPT extent $tag //p")
-	size=$(tr -d '\r' <"$work/write.log" |
+	size=$(tr -d '\r' <"$write_log" |
 		sed -n "s/^DAXCRYPT extent $tag \([0-9]*\) .*/\1/p" | head -n 1)
 	[ -n "$size" ] && [ "$found" -eq "$size" ] ||
 		{ echo "checked $found bytes of ${size:-?}"; return 1; }
@@ -162,8 +162,8 @@ plain_in() {
 # dev_decrypts KEY: the start of the device-dax holds tag_d under KEY.
 dev_decrypts() {
 	local base data
-	base=$(value "$work/write.log" dev-base)
-	data=$(value "$work/write.log" dev-data)
+	base=$(value "$write_log" dev-base)
+	data=$(value "$write_log" dev-data)
 	[ -n "$base" ] && [ -n "$data" ] || { echo "no dev-base/dev-data"; return 1; }
 	printf 'device-dax offset 0 at file offset %#x (GPA %#x)\n' \
 		$((data - base)) $((data))
@@ -171,32 +171,51 @@ dev_decrypts() {
 	xts "$1" -b "$base" -o $((data - base)) -n 2097152 -p "$tag_d" "$dev_img"
 }
 
-echo "# test-dax-crypt: markers $tag_w $tag_m $tag_d"
-boot write
-host_check "host: the write() file decrypts with key A to what was written" \
-	decrypts "$key_a" "$tag_w"
-host_check "host: the mapped file decrypts with key A to what was written" \
-	decrypts "$key_a" "$tag_m"
-host_check "host: key B does not decrypt them" \
-	only_key_a_decrypts "$tag_w"
-host_check "host: the device-dax data decrypts with key A" \
-	dev_decrypts "$key_a"
-# The search does find plaintext: the info blocks, written through KeyID 0.
-host_check "host: the fsdax info block is found in plaintext (the scan works)" \
-	plain_in "$fs_img" NVDIMM_PFN_INFO
-host_check "host: the devdax info block is found in plaintext (the scan works)" \
-	plain_in "$dev_img" NVDIMM_DAX_INFO
-for tag in "$tag_w" "$tag_m" "$tag_d"; do
-	host_check "host: no plaintext $tag anywhere in either NVDIMM file" \
-		sh -c '"$1" -A "$2" "$3" && "$1" -A "$2" "$4"' - \
-		"$mcheck" "$tag" "$fs_img" "$dev_img"
-done
+# run_fs FS: the four boots with FS on new NVDIMM files (xfs needs 300 MiB).
+run_fs() {
+	fs=$1
+	case $fs in
+	ext4) fs_mb=64 ;;
+	xfs) fs_mb=320 ;;
+	*) echo "not ok - unknown file system '$fs' in DAX_CRYPT_FS"; return 1 ;;
+	esac
+	rm -f "$fs_img" "$dev_img"
+	write_log=$work/$fs-write.log
+	tag_w=DW$(rnd)
+	tag_m=DM$(rnd)
+	tag_d=DD$(rnd)
+	echo "# test-dax-crypt, $fs: markers $tag_w $tag_m $tag_d"
+	boot write
+	host_check "host ($fs): the write() file decrypts with key A to what was written" \
+		decrypts "$key_a" "$tag_w"
+	host_check "host ($fs): the mapped file decrypts with key A to what was written" \
+		decrypts "$key_a" "$tag_m"
+	host_check "host ($fs): key B does not decrypt them" \
+		only_key_a_decrypts "$tag_w"
+	host_check "host ($fs): the device-dax data decrypts with key A" \
+		dev_decrypts "$key_a"
+	# The search does find plaintext: the info blocks, written through
+	# KeyID 0.
+	host_check "host ($fs): the fsdax info block is found in plaintext (the scan works)" \
+		plain_in "$fs_img" NVDIMM_PFN_INFO
+	host_check "host ($fs): the devdax info block is found in plaintext (the scan works)" \
+		plain_in "$dev_img" NVDIMM_DAX_INFO
+	for tag in "$tag_w" "$tag_m" "$tag_d"; do
+		host_check "host ($fs): no plaintext $tag anywhere in either NVDIMM file" \
+			sh -c '"$1" -A "$2" "$3" && "$1" -A "$2" "$4"' - \
+			"$mcheck" "$tag" "$fs_img" "$dev_img"
+	done
 
-boot read
-sha256sum "$fs_img" "$dev_img" >"$work/hash"
-boot wrongkey
-host_check "host: the NVDIMM files are unchanged by the wrong-key boot" \
-	sha256sum -c "$work/hash"
-boot read read-again
+	boot read
+	sha256sum "$fs_img" "$dev_img" >"$work/hash"
+	boot wrongkey
+	host_check "host ($fs): the NVDIMM files are unchanged by the wrong-key boot" \
+		sha256sum -c "$work/hash"
+	boot read read-again
+}
+
+for f in ${DAX_CRYPT_FS:-ext4 xfs}; do
+	run_fs "$f"
+done
 echo "1..$vm_n"
 vm_done

@@ -3,8 +3,8 @@
 # mkinitramfs.sh -- build the small initramfs the VM tests boot.
 #
 # usage: mkinitramfs.sh -o OUT [-m MODROOT] [-s SCENARIO] [-a SRC[:DEST]]...
-# Contents: busybox-static, ndctl, daxctl, mkfs.ext4 and their shared
-# libraries (ELF loader included), /init (tests/vm/init.sh), the scenario
+# Contents: busybox-static, ndctl, daxctl, mkfs.ext4, mkfs.xfs and their
+# shared libraries (ELF loader included), /init (tests/vm/init.sh), the scenario
 # as /scenario.sh, MODROOT/lib/modules (a tree with modules.dep, e.g. from
 # kernel.sh) and every -a file: an ELF executable brings its libraries,
 # DEST defaults to /bin/<name>.
@@ -55,7 +55,7 @@ add_elf() {
 busybox=$(command -v busybox || echo /bin/busybox)
 [ -x "$busybox" ] || { echo "mkinitramfs: busybox-static missing" >&2; exit 77; }
 cp "$busybox" "$root/bin/busybox"
-for b in ndctl daxctl mkfs.ext4; do
+for b in ndctl daxctl mkfs.ext4 mkfs.xfs; do
 	p=$(command -v $b || true)
 	[ -n "$p" ] || { echo "mkinitramfs: $b missing (tests/vm/packages.txt)" >&2; exit 77; }
 	add_elf "$p" "/sbin/$b"
