@@ -6,38 +6,30 @@
  * <uuid>.next.blob before the namespace is touched.  The namespace is
  * disabled and bound to its current key, the new key's mktme key is added
  * and its serial written to the namespace's mktme_rekey attribute: the
- * kernel re-encrypts the namespace, journaled on the media, while a thread
- * waits on that write and this one draws the progress read from the same
- * attribute.  When the kernel is done (it binds the namespace to the new
- * key), the new blob replaces the old one by a rename, the old keys are
- * unlinked and the namespace is enabled with the new key.  A crash at any
+ * kernel re-encrypts the namespace, journaled on the media, while the
+ * progress read from the same attribute is shown (rekey.c).  When the
+ * kernel is done (it binds the namespace to the new key), the new blob
+ * replaces the old one by a rename, the old keys are unlinked and the
+ * namespace is enabled with the new key.  A crash at any
  * point leaves both blobs; running rotate-key again resumes the rotation
  * with the stored new key, or finishes it.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 #include <json-c/json.h>
 #include <ndctl/libndctl.h>
 
 #include "cmd.h"
 #include "ns.h"
+#include "rekey.h"
 #include "seal.h"
 
 /* Long options without a short form */
 enum { OPT_NO_ENABLE = 256, OPT_NO_PROGRESS };
-
-/* Cells of the progress bar drawn on a terminal */
-#define BAR_WIDTH 30
-/* Milliseconds between two reads of mktme_rekey */
-#define POLL_MS 200
 
 /* Options of rotate-key */
 struct rotate_opts {
@@ -65,14 +57,6 @@ struct rotation {
 	key_serial_t new_enc;	  /* the new encrypted key */
 	key_serial_t new_mk;	  /* the new mktme key */
 	struct crypt_rekey rekey; /* the last read of mktme_rekey */
-};
-
-/* The write of mktme_rekey, run in its own thread */
-struct rekey_job {
-	const char *dev;
-	key_serial_t serial;
-	int err;
-	atomic_bool finished;
 };
 
 /* Parses the command line; -1 to go on, else an exit code. */
@@ -197,21 +181,6 @@ static int read_state(struct rotation *r, struct crypt_rotate_state *st)
 	return CRYPT_EXIT_OK;
 }
 
-/* Formats "D of T" for a recorded rekey into @buf. */
-static const char *progress_text(const struct crypt_rekey *k, char *buf,
-				 size_t len)
-{
-	char d[32], t[32];
-
-	if (!k->recorded || crypt_size_str(d, sizeof(d), k->done) ||
-	    crypt_size_str(t, sizeof(t), k->total))
-		snprintf(buf, len, "an unknown point");
-	else
-		snprintf(buf, len, "%s of %s (%u%%)", d, t,
-			 crypt_progress_percent(k->done, k->total));
-	return buf;
-}
-
 /*
  * Says why the plan is a refusal and returns its exit code, or returns -1
  * for a plan to carry out.
@@ -249,7 +218,7 @@ static int plan_refusal(const struct rotation *r,
 			    "missing: restore it from a backup; without it the "
 			    "data re-encrypted so far cannot be read",
 			    t->dev,
-			    progress_text(&st->rekey, prog, sizeof(prog)),
+			    crypt_rekey_text(&st->rekey, prog, sizeof(prog)),
 			    r->next_path);
 		return CRYPT_EXIT_NO_KEY;
 	default:
@@ -526,94 +495,24 @@ static void undo(struct rotation *r)
 			t->dev, r->next_path);
 }
 
-/* Writes mktme_rekey; run by the rekey thread. */
-static void *rekey_thread(void *arg)
-{
-	struct rekey_job *job = arg;
-
-	job->err = crypt_rekey_write(job->dev, job->serial);
-	atomic_store(&job->finished, true);
-	return NULL;
-}
-
-/* What has been shown of the progress */
-struct progress {
-	bool tty;		  /* a bar, redrawn in place */
-	bool drawn;		  /* the bar is on the screen */
-	unsigned int quarter;	  /* without a terminal: quarters printed */
-	unsigned long long total; /* the size the kernel reported */
-};
-
-/* Shows the progress @k: a bar on a terminal, else a line per quarter. */
-static void progress_show(const struct rotation *r, const struct crypt_rekey *k,
-			  struct progress *p)
-{
-	char line[256];
-	unsigned int pct;
-
-	if (r->o->no_progress || !k->recorded)
-		return;
-	p->total = k->total;
-	if (p->tty) {
-		if (!crypt_progress_bar(line, sizeof(line), k->done, k->total,
-					BAR_WIDTH)) {
-			fprintf(stderr, "\r%s: %s ", r->t->dev, line);
-			p->drawn = true;
-		}
-		return;
-	}
-	pct = crypt_progress_percent(k->done, k->total);
-	if (pct / 25 <= p->quarter || pct >= 100)
-		return;
-	p->quarter = pct / 25;
-	fprintf(stderr, "ndctl-crypt: %s: re-encrypted %s\n", r->t->dev,
-		progress_text(k, line, sizeof(line)));
-}
-
 /*
- * Step 3: has the kernel re-encrypt the namespace with the new key (a
- * thread blocks in the write) and draws the progress until it returns.
- * Returns the write's result, 0 or -errno.
+ * Step 3: has the kernel re-encrypt the namespace with the new key and
+ * shows the progress until it is done.  Returns the write's result, 0 or
+ * -errno.
  */
 static int run_rekey(struct rotation *r)
 {
-	const struct timespec pause = {0, POLL_MS * 1000000L};
-	struct rekey_job job = {.dev = r->t->dev, .serial = r->new_mk};
-	struct progress p = {.tty = isatty(STDERR_FILENO)};
-	struct crypt_rekey k;
-	pthread_t thread;
 	char line[96];
 
-	atomic_init(&job.finished, false);
-	/* without a terminal, quarters from where a resumed rekey starts */
-	p.quarter = crypt_progress_percent(r->rekey.done, r->rekey.total) / 25;
 	if (r->rekey.recorded)
 		fprintf(stderr,
 			"ndctl-crypt: %s: resuming the re-encryption at %s\n",
 			r->t->dev,
-			progress_text(&r->rekey, line, sizeof(line)));
+			crypt_rekey_text(&r->rekey, line, sizeof(line)));
 	fprintf(stderr, "ndctl-crypt: %s: re-encrypting from %s to %s\n",
 		r->t->dev, r->mk_desc, r->mk_next);
-	if (pthread_create(&thread, NULL, rekey_thread, &job)) {
-		/* no thread: the same write, without progress */
-		return crypt_rekey_write(r->t->dev, r->new_mk);
-	}
-	while (!atomic_load(&job.finished)) {
-		nanosleep(&pause, NULL);
-		if (atomic_load(&job.finished))
-			break;
-		if (!crypt_rekey_read(r->t->dev, &k))
-			progress_show(r, &k, &p);
-	}
-	pthread_join(thread, NULL);
-	if (p.drawn && !job.err) {
-		k.recorded = true;
-		k.done = k.total = p.total;
-		progress_show(r, &k, &p);
-	}
-	if (p.drawn)
-		fputc('\n', stderr);
-	return job.err;
+	return crypt_rekey_run(r->t->dev, r->new_mk, &r->rekey,
+			       r->o->no_progress);
 }
 
 /* Prints the result of a finished rotation, as JSON. */
@@ -788,14 +687,14 @@ static int after_rekey(struct rotation *r, int err)
 			    ".next.blob of that rotation and run "
 			    "'ndctl-crypt rotate-key %s' again",
 			    t->dev, r->next_path,
-			    progress_text(&r->rekey, prog, sizeof(prog)),
+			    crypt_rekey_text(&r->rekey, prog, sizeof(prog)),
 			    t->dev);
 		return CRYPT_EXIT_KERNEL;
 	}
 	crypt_error("%s: re-encrypt: stopped at %s: %s; no data is lost: run "
 		    "'ndctl-crypt rotate-key %s' to resume (the new key is in "
 		    "%s; the namespace stays disabled until then)",
-		    t->dev, progress_text(&r->rekey, prog, sizeof(prog)),
+		    t->dev, crypt_rekey_text(&r->rekey, prog, sizeof(prog)),
 		    crypt_rekey_strerror(err), t->dev, r->next_path);
 	return CRYPT_EXIT_KERNEL;
 }
@@ -820,7 +719,7 @@ int crypt_rotation_check(const struct crypt_target *t)
 		    t->dev, t->dev);
 	if (k.recorded)
 		fprintf(stderr, "ndctl-crypt: %s: re-encrypted %s\n", t->dev,
-			progress_text(&k, prog, sizeof(prog)));
+			crypt_rekey_text(&k, prog, sizeof(prog)));
 	if (has_next > 0) {
 		crypt_store_next_path(t->uuid, next, sizeof(next));
 		fprintf(stderr, "ndctl-crypt: %s: the new key is in %s\n",

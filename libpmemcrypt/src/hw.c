@@ -156,8 +156,8 @@ int pc_hw_recover(struct pmemcrypt_pool *p)
  * an entry's data to its range: the range's old content makes an undo
  * entry, its new content a redo entry.
  */
-static int log_range(struct pmemcrypt_pool *p, struct pc_undo *u,
-		     uint64_t off, const uint8_t *data, size_t len)
+static int log_range(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
+		     const uint8_t *data, size_t len)
 {
 	size_t need = ENTRY + ROUND_UP(len, PC_UNDO_ALIGN);
 	struct pc_undo_entry e;

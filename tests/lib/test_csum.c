@@ -14,7 +14,8 @@ static uint64_t fletcher_ref(uint64_t sum, const uint8_t *p, size_t len)
 
 	for (size_t i = 0; i + 4 <= len; i += 4) {
 		uint32_t w = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 |
-			     (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+			     (uint32_t)p[i + 2] << 16 |
+			     (uint32_t)p[i + 3] << 24;
 
 		lo += w;
 		hi += lo;
@@ -85,9 +86,9 @@ static void test_more(void **state)
 	for (size_t cut = 0; cut <= sizeof(buf); cut += 4) {
 		uint64_t s = pc_fletcher64_more(0, buf, cut);
 
-		assert_int_equal(pc_fletcher64_more(s, buf + cut,
-						    sizeof(buf) - cut),
-				 whole);
+		assert_int_equal(
+			pc_fletcher64_more(s, buf + cut, sizeof(buf) - cut),
+			whole);
 	}
 	/* From a sum whose halves are both non-zero. */
 	assert_int_equal(pc_fletcher64_more(0x123456789abcdef0ull, buf, 1000),
