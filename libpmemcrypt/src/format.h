@@ -105,18 +105,20 @@ static_assert(sizeof(struct pc_log_head) == 64, "log layout");
 /*
  * Incompatible feature flags.  PC_INCOMPAT_HARDWARE: the pool uses the
  * hardware engine (format 1.1): plain data at data_off, no map, and the
- * lanes hold undo logs of struct pc_undo_entry.
+ * lanes hold logs of struct pc_undo_entry.
  */
 #define PC_INCOMPAT_HARDWARE 1u
 #define PC_INCOMPAT_KNOWN PC_INCOMPAT_HARDWARE
 
 /*
- * An undo log entry of a hardware pool: the old content of [off,
- * off+len) of the data area follows, padded to PC_UNDO_ALIGN.  Entries
- * follow one another from offset 64 of the lane; an entry counts when
- * its seq equals that of the lane's first entry (non-zero) and its
- * checksum (Fletcher-64 of the entry, this field zero, and the len bytes
- * zero-padded to a multiple of 4) matches.
+ * A log entry of a hardware pool: content for [off, off+len) of the data
+ * area follows, padded to PC_UNDO_ALIGN: its old content (an undo entry,
+ * transactions) or its new content (a redo entry, pmemcrypt_write);
+ * recovery copies it to the range either way.  Entries follow one
+ * another from offset 64 of the lane; an entry counts when its seq equals
+ * that of the lane's first entry (non-zero) and its checksum (Fletcher-64
+ * of the entry, this field zero, and the len bytes zero-padded to a
+ * multiple of 4) matches.
  */
 struct pc_undo_entry {
 	uint64_t off;

@@ -32,7 +32,7 @@ static int slot_ok(const struct pc_slot *s)
 	return 0;
 }
 
-/* The layout of a hardware pool: lanes of undo logs, then the data. */
+/* The layout of a hardware pool: lanes of logs, then the data. */
 static int hw_geometry_ok(const struct pc_header *h)
 {
 	uint64_t lanes_end, data_end;

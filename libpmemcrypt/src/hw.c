@@ -21,7 +21,7 @@ void pc_hw_view_open(struct pmemcrypt_pool *p)
 	p->view.direct = 1;
 }
 
-/* Bytes of undo entries a lane holds. */
+/* Bytes of log entries a lane holds. */
 static size_t lane_cap(const struct pmemcrypt_pool *p)
 {
 	return p->hdr.lane_size - PC_UNDO_START;
@@ -71,7 +71,7 @@ static long walk(struct pmemcrypt_pool *p, uint64_t log_off,
 			break;
 		if (e->off > p->view.size || e->len > p->view.size - e->off)
 			return pc_err(PMEMCRYPT_E_CORRUPT,
-				      "%s: an undo log entry names %llu+%llu, "
+				      "%s: a log entry names %llu+%llu, "
 				      "outside the pool",
 				      p->path, (unsigned long long)e->off,
 				      (unsigned long long)e->len);

@@ -22,7 +22,7 @@ void pc_hw_view_open(struct pmemcrypt_pool *p);
  * interrupted transaction's old content, or the new content of a write.
  */
 int pc_hw_recover(struct pmemcrypt_pool *p);
-/* Entries of a lane's committed undo record (0: none pending). */
+/* Entries of a lane's committed record (0: none pending). */
 size_t pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane);
 
 /*
