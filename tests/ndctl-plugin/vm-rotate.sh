@@ -43,6 +43,13 @@ json_has() {
 	ndctl-crypt list $ns | grep -q "\"$1\": $2"
 }
 
+# rotate [OPTION...]: rotate-key of $ns, its output in /tmp/rotate.out and
+# shown as TAP comments; rc is its exit code.
+rotate() {
+	ndctl-crypt rotate-key "$@" $ns >/tmp/rotate.out 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/rotate.out
+}
 
 # rekey_state: the mktme_rekey attribute ("none", "DONE TOTAL", or "?")
 rekey_state() {
@@ -162,9 +169,7 @@ case ${phase:-1} in
 		exit_is 8 ndctl-crypt enable-namespace $ns
 	check "import-key --force refuses it: exit 8" \
 		exit_is 8 ndctl-crypt import-key -f -k /keyA.hex $ns
-	ndctl-crypt rotate-key $ns >/tmp/rotate.out 2>&1
-	rc=$?
-	sed 's/^/# /' /tmp/rotate.out
+	rotate
 	check "rotate-key resumes and finishes" test $rc -eq 0
 	check "it resumed where the kernel stopped" \
 		grep -q "resuming the re-encryption at" /tmp/rotate.out
@@ -213,9 +218,7 @@ case ${phase:-1} in
 	check "list: rotating" json_has rotating true
 	check "enable-namespace refuses it: exit 8" \
 		exit_is 8 ndctl-crypt enable-namespace $ns
-	ndctl-crypt rotate-key --no-enable $ns >/tmp/rotate.out 2>&1
-	rc=$?
-	sed 's/^/# /' /tmp/rotate.out
+	rotate --no-enable
 	check "rotate-key --no-enable resumes and finishes" test $rc -eq 0
 	check "it resumed" grep -q "resuming the re-encryption at" /tmp/rotate.out
 	check "left disabled and unbound (--no-enable)" sh -c \
@@ -232,9 +235,7 @@ case ${phase:-1} in
 	cp /tmp/b.blob "$store/$uuid.blob"
 	keyctl unlink "$(keyctl search @u encrypted "pmemcrypt:$uuid")" @u \
 		>/dev/null
-	ndctl-crypt rotate-key $ns >/tmp/rotate.out 2>&1
-	rc=$?
-	sed 's/^/# /' /tmp/rotate.out
+	rotate
 	check "finished before the commit: rotate-key commits it" test $rc -eq 0
 	check "after finding that the new key opens it" \
 		grep -q "the new key opens it" /tmp/rotate.out
@@ -248,9 +249,7 @@ case ${phase:-1} in
 	cp /tmp/b.blob "$store/$uuid.blob"
 	keyctl unlink "$(keyctl search @u encrypted "pmemcrypt:$uuid")" @u \
 		>/dev/null
-	ndctl-crypt rotate-key $ns >/tmp/rotate.out 2>&1
-	rc=$?
-	sed 's/^/# /' /tmp/rotate.out
+	rotate
 	check "a wrong stored key: rotate-key exit 6" test $rc -eq 6
 	check "undone: no new blob, the blob unchanged, unbound, no new key" \
 		sh -c "test \$(ls $store | wc -l) -eq 1 && cmp -s $store/$uuid.blob /tmp/b.blob && grep -qx none $sysns/mktme_key && ! keyctl show @u | grep -q 'pmemcrypt-\(mktme-\)\{0,1\}next:' && grep -q 'rotation undone' /tmp/rotate.out"
