@@ -271,6 +271,15 @@ static double pc_scan(struct pmemcrypt_key *k)
 		median(v_, ROUNDS);                                            \
 	})
 
+/* The lines of section (a) both runs print. */
+static void print_write_4k(double copy_gbs, double write_gbs)
+{
+	printf("(a) 4 KiB atomic persists, random units\n");
+	printf("    libpmem2 copy+persist (plain)       %7.2f GB/s\n", copy_gbs);
+	printf("    pmemcrypt_write (aes-256-xts)        %7.2f GB/s\n",
+	       write_gbs);
+}
+
 /* (a) without the view store: pmemcrypt_write against its baseline. */
 static int write_4k_only(struct pmemcrypt_key *k, uint64_t n4k)
 {
@@ -280,10 +289,7 @@ static int write_4k_only(struct pmemcrypt_key *k, uint64_t n4k)
 
 	pmemcrypt_pool_close(&p);
 	copy_gbs = MEDIAN_OF(pmem2_copy(n4k));
-	printf("(a) 4 KiB atomic persists, random units\n");
-	printf("    libpmem2 copy+persist (plain)       %7.2f GB/s\n", copy_gbs);
-	printf("    pmemcrypt_write (aes-256-xts)        %7.2f GB/s\n",
-	       write_gbs);
+	print_write_4k(copy_gbs, write_gbs);
 	printf("ratio: persist_4k_pmemcrypt_vs_pmem2 = %.2f\n",
 	       write_gbs / copy_gbs);
 	pmemcrypt_key_delete(&k);
@@ -326,10 +332,7 @@ int main(int argc, char **argv)
 	pmemcrypt_pool_close(&p);
 	scan_gbs = MEDIAN_OF(pc_scan(k));
 	copy_gbs = MEDIAN_OF(pmem2_copy(n4k));
-	printf("(a) 4 KiB atomic persists, random units\n");
-	printf("    libpmem2 copy+persist (plain)       %7.2f GB/s\n", copy_gbs);
-	printf("    pmemcrypt_write (aes-256-xts)        %7.2f GB/s\n",
-	       write_gbs);
+	print_write_4k(copy_gbs, write_gbs);
 	printf("    view store + pmemcrypt_persist       %7.2f GB/s\n",
 	       store_gbs);
 
