@@ -13,23 +13,44 @@
 /* Counts problems in the header copies and lane logs. */
 static uint64_t check_metadata(struct pmemcrypt_pool *p)
 {
-	const uint8_t *base = p->media.base;
+	struct pc_header h;
 	uint64_t errors = 0;
 
 	for (int i = 0; i < 2; i++) {
-		const struct pc_header *h = (const void *)(base + i * PC_HDR_SIZE);
+		const uint8_t *copy =
+			pc_media_at(&p->media, i * PC_HDR_SIZE, PC_HDR_SIZE);
 
-		if (pc_header_check(h) != PC_HDR_OK ||
-		    pc_header_mac_verify(h, p->sec->mac_key))
+		if (!copy) {
+			errors++;
+			continue;
+		}
+		memcpy(&h, copy, sizeof(h));
+		if (pc_header_check(&h) != PC_HDR_OK ||
+		    pc_header_mac_verify(&h, p->sec->mac_key))
 			errors++;
 	}
 	for (uint32_t i = 0; i < p->nlanes; i++) {
-		const struct pc_log_head *h = (const void *)(
-			base + p->hdr.lanes_off + (uint64_t)i * p->hdr.lane_size);
+		const uint8_t *head =
+			pc_media_at(&p->media, p->lanes[i].log_off, 8);
 
-		errors += p->hw ? pc_hw_pending(p, i) != 0 : h->seq != 0;
+		errors +=
+			p->hw ? pc_hw_pending(p, i) != 0
+			      : !head || __atomic_load_n((const uint64_t *)head,
+							 __ATOMIC_RELAXED) != 0;
 	}
 	return errors;
+}
+
+/*
+ * Whether the media's map entry of unit u is the one the pool holds: an
+ * entry changed under the open pool is counted, never followed.
+ */
+static int map_entry_matches(struct pmemcrypt_pool *p, uint64_t u)
+{
+	const uint8_t *e = pc_media_at(&p->media, pc_map_off(p, u), 8);
+
+	return e && __atomic_load_n((const uint64_t *)e, __ATOMIC_RELAXED) ==
+			    p->map[u];
 }
 
 PC_EXPORT int pmemcrypt_pool_check(struct pmemcrypt_pool *pool,
@@ -64,8 +85,9 @@ PC_EXPORT int pmemcrypt_pool_check(struct pmemcrypt_pool *pool,
 		uint64_t v, b;
 
 		pthread_mutex_lock(pc_stripe(pool, u));
-		v = pc_media_load8(&pool->media, pc_map_off(pool, u));
+		v = pool->map[u];
 		b = v - 1;
+		r->errors += !map_entry_matches(pool, u);
 		if (!v) {
 			r->units_unmapped++;
 		} else if (b >= pool->blocks ||

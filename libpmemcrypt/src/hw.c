@@ -27,11 +27,6 @@ static size_t lane_cap(const struct pmemcrypt_pool *p)
 	return p->hdr.lane_size - PC_UNDO_START;
 }
 
-static uint8_t *lane_log(struct pmemcrypt_pool *p, uint64_t log_off)
-{
-	return p->media.base + log_off + PC_UNDO_START;
-}
-
 /* Checksum of an entry (its checksum field taken as 0) and its data. */
 static uint64_t entry_sum(const struct pc_undo_entry *e, const uint8_t *data)
 {
@@ -51,23 +46,31 @@ static uint64_t entry_sum(const struct pc_undo_entry *e, const uint8_t *data)
 }
 
 /*
- * Walks a lane's committed record: calls fn on every entry in order (fn
- * may be NULL).  Returns the number of entries, or E_CORRUPT for an
- * entry that is intact but names a range outside the pool.
+ * Copies a lane's committed record into buf (lane_cap() bytes) entry by
+ * entry, checking each on the copy: what is checked is what is used, and
+ * only the record's own bytes are read.  Returns the number of entries,
+ * or E_CORRUPT for an intact entry that names a range outside the pool.
  */
-static long walk(struct pmemcrypt_pool *p, uint64_t log_off,
-		 void (*fn)(void *arg, size_t pos), void *arg)
+static long record_copy(struct pmemcrypt_pool *p, uint64_t log_off,
+			uint8_t *buf)
 {
-	const uint8_t *log = lane_log(p, log_off);
-	const struct pc_undo_entry *first = (const void *)log;
-	size_t cap = lane_cap(p), pos = 0;
+	size_t cap = lane_cap(p), at = 0;
+	const uint8_t *log =
+		pc_media_at(&p->media, log_off + PC_UNDO_START, cap);
+	uint64_t seq = 0;
 	long n = 0;
 
-	while (first->seq && pos + ENTRY <= cap) {
-		const struct pc_undo_entry *e = (const void *)(log + pos);
+	if (!log)
+		return PMEMCRYPT_E_CORRUPT;
+	while (at + ENTRY <= cap) {
+		struct pc_undo_entry *e = (struct pc_undo_entry *)(buf + at);
 
-		if (e->seq != first->seq || e->len > cap - pos - ENTRY ||
-		    entry_sum(e, (const uint8_t *)(e + 1)) != e->checksum)
+		memcpy(e, log + at, ENTRY);
+		seq = n ? seq : e->seq;
+		if (!seq || e->seq != seq || e->len > cap - at - ENTRY)
+			break;
+		memcpy(e + 1, log + at + ENTRY, e->len);
+		if (entry_sum(e, (const uint8_t *)(e + 1)) != e->checksum)
 			break;
 		if (e->off > p->view.size || e->len > p->view.size - e->off)
 			return pc_err(PMEMCRYPT_E_CORRUPT,
@@ -75,79 +78,77 @@ static long walk(struct pmemcrypt_pool *p, uint64_t log_off,
 				      "outside the pool",
 				      p->path, (unsigned long long)e->off,
 				      (unsigned long long)e->len);
-		if (fn)
-			fn(arg, pos);
 		n++;
-		pos += ENTRY + ROUND_UP(e->len, PC_UNDO_ALIGN);
+		at += ENTRY + ROUND_UP(e->len, PC_UNDO_ALIGN);
 	}
 	return n;
 }
 
 /* Empties a lane's record: its first entry's seq goes to zero. */
-static void record_clear(struct pmemcrypt_pool *p, uint64_t log_off)
+static int record_clear(struct pmemcrypt_pool *p, uint64_t log_off)
 {
-	pc_media_store8(&p->media,
-			log_off + PC_UNDO_START +
-				offsetof(struct pc_undo_entry, seq),
-			0);
+	int ret = pc_media_store8(&p->media,
+				  log_off + PC_UNDO_START +
+					  offsetof(struct pc_undo_entry, seq),
+				  0);
+
 	pc_media_fence(&p->media);
+	return ret;
 }
 
-/* Copies the saved content of the entries at pos[n-1] .. pos[0] back. */
-static void restore(struct pmemcrypt_pool *p, uint64_t log_off,
-		    const size_t *pos, size_t n)
+/* Copies the n entries of a checked record copy back, newest first. */
+static int restore_copy(struct pmemcrypt_pool *p, const uint8_t *buf, size_t n)
 {
-	const uint8_t *log = lane_log(p, log_off);
+	const struct pc_undo_entry **e = malloc(n * sizeof(*e));
+	size_t at = 0;
+	int ret = 0;
 
-	while (n--) {
-		const struct pc_undo_entry *e = (const void *)(log + pos[n]);
-
-		pc_media_write(&p->media, p->hdr.data_off + e->off, e + 1,
-			       e->len);
+	if (!e)
+		return pc_err(-ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		e[i] = (const struct pc_undo_entry *)(buf + at);
+		at += ENTRY + ROUND_UP(e[i]->len, PC_UNDO_ALIGN);
 	}
+	while (n-- && !ret)
+		ret = pc_media_write(&p->media, p->hdr.data_off + e[n]->off,
+				     e[n] + 1, e[n]->len);
 	pc_media_fence(&p->media);
-}
-
-struct collect {
-	size_t *pos;
-	size_t n;
-};
-
-static void collect_pos(void *arg, size_t pos)
-{
-	struct collect *c = arg;
-
-	c->pos[c->n++] = pos;
+	free(e);
+	return ret;
 }
 
 size_t pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane)
 {
-	long n = walk(p, p->hdr.lanes_off + (uint64_t)lane * p->hdr.lane_size,
-		      NULL, NULL);
+	uint8_t *buf = malloc(lane_cap(p));
+	long n = buf ? record_copy(p, p->lanes[lane].log_off, buf) : -ENOMEM;
 
+	free(buf);
 	return n < 0 ? 1 : (size_t)n;
 }
 
 int pc_hw_recover(struct pmemcrypt_pool *p)
 {
-	for (uint32_t i = 0; i < p->nlanes; i++) {
-		uint64_t log_off = p->lanes[i].log_off;
-		long n = walk(p, log_off, NULL, NULL);
-		struct collect c = {NULL, 0};
+	uint8_t *buf = malloc(lane_cap(p));
+	int ret = buf ? 0 : pc_err(-ENOMEM, "out of memory");
 
-		if (n < 0)
-			return (int)n;
-		if (!n)
-			continue;
-		c.pos = malloc((size_t)n * sizeof(*c.pos));
-		if (!c.pos)
-			return pc_err(-ENOMEM, "out of memory");
-		walk(p, log_off, collect_pos, &c);
-		restore(p, log_off, c.pos, c.n);
-		free(c.pos);
-		record_clear(p, log_off);
+	/* Every lane is checked before any is replayed. */
+	for (uint32_t i = 0; i < p->nlanes && !ret; i++) {
+		long n = record_copy(p, p->lanes[i].log_off, buf);
+
+		ret = n < 0 ? (int)n : 0;
 	}
-	return 0;
+	for (uint32_t i = 0; i < p->nlanes && !ret; i++) {
+		long n = record_copy(p, p->lanes[i].log_off, buf);
+
+		if (n > 0)
+			ret = restore_copy(p, buf, (size_t)n);
+		else
+			ret = (int)n;
+		if (n > 0 && !ret)
+			ret = record_clear(p, p->lanes[i].log_off);
+	}
+	free(buf);
+	return ret;
 }
 
 /*
@@ -162,6 +163,7 @@ static int log_range(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
 	size_t need = ENTRY + ROUND_UP(len, PC_UNDO_ALIGN);
 	struct pc_undo_entry e;
 	uint64_t at;
+	int ret;
 
 	if (need > lane_cap(p) - u->used)
 		return pc_err(PMEMCRYPT_E_TOO_BIG,
@@ -170,11 +172,11 @@ static int log_range(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
 			      lane_cap(p));
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 8;
-		size_t *pos = realloc(u->pos, cap * sizeof(*pos));
+		struct pc_undo_range *r = realloc(u->r, cap * sizeof(*r));
 
-		if (!pos)
+		if (!r)
 			return pc_err(-ENOMEM, "out of memory");
-		u->pos = pos;
+		u->r = r;
 		u->cap = cap;
 	}
 	if (!u->lane) {
@@ -185,10 +187,13 @@ static int log_range(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
 	e = (struct pc_undo_entry){off, len, u->seq, 0};
 	e.checksum = entry_sum(&e, data);
 	at = u->lane->log_off + PC_UNDO_START + u->used;
-	pc_media_write(&p->media, at, &e, ENTRY);
-	pc_media_write(&p->media, at + ENTRY, data, len);
+	ret = pc_media_write(&p->media, at, &e, ENTRY);
+	if (!ret)
+		ret = pc_media_write(&p->media, at + ENTRY, data, len);
 	pc_media_fence(&p->media);
-	u->pos[u->n++] = u->used;
+	if (ret)
+		return ret;
+	u->r[u->n++] = (struct pc_undo_range){u->used, off, len};
 	u->used += need;
 	return 0;
 }
@@ -199,16 +204,37 @@ int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
 	return log_range(p, u, off, p->view.base + off, len);
 }
 
-void pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback)
+/*
+ * Copies the saved content of u's entries back to their ranges, newest
+ * first: the ranges and lengths are the ones u kept, not the media's.
+ */
+static int undo_ranges(struct pmemcrypt_pool *p, const struct pc_undo *u)
 {
+	const uint8_t *log = pc_media_at(
+		&p->media, u->lane->log_off + PC_UNDO_START, lane_cap(p));
+	int ret = log ? 0 : PMEMCRYPT_E_CORRUPT;
+
+	for (size_t i = u->n; i-- > 0 && !ret;)
+		ret = pc_media_write(&p->media, p->hdr.data_off + u->r[i].off,
+				     log + u->r[i].pos + ENTRY, u->r[i].len);
+	pc_media_fence(&p->media);
+	return ret;
+}
+
+int pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback)
+{
+	int ret = 0;
+
 	if (u->lane) {
 		if (rollback)
-			restore(p, u->lane->log_off, u->pos, u->n);
-		record_clear(p, u->lane->log_off);
+			ret = undo_ranges(p, u);
+		if (!ret)
+			ret = record_clear(p, u->lane->log_off);
 		pc_lane_put(u->lane);
 	}
-	free(u->pos);
+	free(u->r);
 	memset(u, 0, sizeof(*u));
+	return ret;
 }
 
 void pc_hw_flush(struct pmemcrypt_pool *p, uint64_t off, size_t len)
@@ -257,7 +283,7 @@ int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 	uint64_t set[PC_STRIPES / 64];
 	struct pc_undo redo = {0};
 	struct pc_units u;
-	int ret;
+	int ret, end;
 
 	if (len > (size_t)p->units_per_tx * PC_UNIT)
 		return pc_err(PMEMCRYPT_E_TOO_BIG,
@@ -269,10 +295,12 @@ int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 		return ret;
 	ret = log_range(p, &redo, off, buf, len);
 	if (!ret) {
-		pc_media_write(&p->media, p->hdr.data_off + off, buf, len);
+		ret = pc_media_write(&p->media, p->hdr.data_off + off, buf,
+				     len);
 		pc_media_fence(&p->media);
 	}
-	pc_undo_end(p, &redo, 0);
+	end = pc_undo_end(p, &redo, 0);
+	ret = ret ? ret : end;
 	lock_range(p, &u, set, off, len, 0);
 	return ret;
 }

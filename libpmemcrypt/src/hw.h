@@ -6,13 +6,23 @@
 
 #include "pool.h"
 
-/* An open log record: the lane it holds and where its entries are. */
+/* An entry of an open log record, as it was written. */
+struct pc_undo_range {
+	size_t pos;   /* offset of the entry (after PC_UNDO_START) */
+	uint64_t off; /* its range of the data area */
+	size_t len;
+};
+
+/*
+ * An open log record: the lane it holds and its entries.  Rolling back
+ * uses the ranges kept here, never the ones on the media.
+ */
 struct pc_undo {
 	struct pc_lane *lane; /* NULL until the first range */
 	uint64_t seq;
 	size_t used;	      /* bytes of entries written */
 	size_t n, cap;
-	size_t *pos;	      /* offset of each entry (after PC_UNDO_START) */
+	struct pc_undo_range *r;
 };
 
 /* Takes the pool's view straight from the mapping. */
@@ -20,9 +30,10 @@ void pc_hw_view_open(struct pmemcrypt_pool *p);
 /*
  * Copies the entries of every committed record back to their ranges: an
  * interrupted transaction's old content, or the new content of a write.
+ * Every lane is checked first: nothing changes unless all are valid.
  */
 int pc_hw_recover(struct pmemcrypt_pool *p);
-/* Entries of a lane's committed record (0: none pending). */
+/* Entries of a lane's committed record (0: none pending; 1 if corrupt). */
 size_t pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane);
 
 /*
@@ -36,7 +47,7 @@ int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
  * Ends u: with rollback, restores every saved range first; otherwise the
  * caller has made the new content durable.  Releases the lane.
  */
-void pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback);
+int pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback);
 
 /* Flushes [off, off+len) of the view; durable after the next fence. */
 void pc_hw_flush(struct pmemcrypt_pool *p, uint64_t off, size_t len);

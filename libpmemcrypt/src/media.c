@@ -48,6 +48,14 @@ out:
 	return ret;
 }
 
+int pc_media_refuse(const struct pc_media *m, uint64_t off, size_t len)
+{
+	return pc_err(PMEMCRYPT_E_CORRUPT,
+		      "access to %llu+%zu, outside the pool's %zu bytes, "
+		      "refused",
+		      (unsigned long long)off, len, m->size);
+}
+
 void pc_media_unmap(struct pc_media *m)
 {
 	if (m->map)

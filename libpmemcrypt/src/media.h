@@ -22,10 +22,11 @@ struct pc_media {
 };
 
 /*
- * Crash-test hook: called before every store to the media and at every
- * fence.  NULL outside the crash-consistency tests.
+ * Test hook: called before every store to the media (with its range, in
+ * or out of the media), at every fence, and for every range read through
+ * pc_media_at().  NULL outside the crash-consistency and fuzz tests.
  */
-enum pc_media_event { PC_EV_WRITE, PC_EV_FENCE };
+enum pc_media_event { PC_EV_WRITE, PC_EV_FENCE, PC_EV_READ };
 extern void (*pc_media_hook)(struct pc_media *m, enum pc_media_event ev,
 			     uint64_t off, size_t len);
 
@@ -34,33 +35,73 @@ int pc_media_map(struct pc_media *m, int fd, size_t size);
 ssize_t pc_media_read_head(int fd, void *buf, size_t len);
 void pc_media_unmap(struct pc_media *m);
 
+/* Whether [off, off+len) lies in the media. */
+static inline int pc_media_holds(const struct pc_media *m, uint64_t off,
+				 size_t len)
+{
+	return off <= m->size && len <= m->size - off;
+}
+
+/*
+ * The error for a store or read outside the media: every offset is
+ * checked before it gets here, so this is the last line of defence.
+ */
+int pc_media_refuse(const struct pc_media *m, uint64_t off, size_t len);
+
+/*
+ * The media's bytes [off, off+len) to read, or NULL (and the error set)
+ * when the range is not in the media.  They may change under the reader:
+ * copy what decides an offset before checking it.
+ */
+static inline const uint8_t *pc_media_at(struct pc_media *m, uint64_t off,
+					 size_t len)
+{
+	if (pc_media_hook)
+		pc_media_hook(m, PC_EV_READ, off, len);
+	if (!pc_media_holds(m, off, len)) {
+		pc_media_refuse(m, off, len);
+		return NULL;
+	}
+	return m->base + off;
+}
+
 /* Non-temporal copy; durable after the next fence. */
-static inline void pc_media_write(struct pc_media *m, uint64_t off,
-				  const void *src, size_t len)
+static inline __attribute__((warn_unused_result)) int
+pc_media_write(struct pc_media *m, uint64_t off, const void *src, size_t len)
 {
 	if (pc_media_hook)
 		pc_media_hook(m, PC_EV_WRITE, off, len);
+	if (!pc_media_holds(m, off, len))
+		return pc_media_refuse(m, off, len);
 	m->memcpy_fn(m->base + off, src, len,
 		     PMEM2_F_MEM_NONTEMPORAL | PMEM2_F_MEM_NODRAIN);
+	return 0;
 }
 
 /* Zero-fill; durable after the next fence. */
-static inline void pc_media_zero(struct pc_media *m, uint64_t off, size_t len)
+static inline __attribute__((warn_unused_result)) int
+pc_media_zero(struct pc_media *m, uint64_t off, size_t len)
 {
 	if (pc_media_hook)
 		pc_media_hook(m, PC_EV_WRITE, off, len);
+	if (!pc_media_holds(m, off, len))
+		return pc_media_refuse(m, off, len);
 	m->memset_fn(m->base + off, 0, len,
 		     PMEM2_F_MEM_NONTEMPORAL | PMEM2_F_MEM_NODRAIN);
+	return 0;
 }
 
 /* Atomic 8-byte store (off 8-aligned), flushed; durable after a fence. */
-static inline void pc_media_store8(struct pc_media *m, uint64_t off,
-				   uint64_t v)
+static inline __attribute__((warn_unused_result)) int
+pc_media_store8(struct pc_media *m, uint64_t off, uint64_t v)
 {
 	if (pc_media_hook)
 		pc_media_hook(m, PC_EV_WRITE, off, 8);
+	if (!pc_media_holds(m, off, 8))
+		return pc_media_refuse(m, off, 8);
 	__atomic_store_n((uint64_t *)(m->base + off), v, __ATOMIC_RELEASE);
 	m->flush_fn(m->base + off, 8);
+	return 0;
 }
 
 /* Orders and completes every earlier write and flush. */
@@ -69,12 +110,6 @@ static inline void pc_media_fence(struct pc_media *m)
 	if (pc_media_hook)
 		pc_media_hook(m, PC_EV_FENCE, 0, 0);
 	m->drain_fn();
-}
-
-static inline uint64_t pc_media_load8(const struct pc_media *m, uint64_t off)
-{
-	return __atomic_load_n((const uint64_t *)(m->base + off),
-			       __ATOMIC_ACQUIRE);
 }
 
 #endif

@@ -187,35 +187,37 @@ int pc_pool_write_header(struct pmemcrypt_pool *p)
 		p->hdr.generation--;
 		return ret;
 	}
-	pc_media_write(&p->media, PC_HDR_SIZE, &p->hdr, PC_HDR_SIZE);
+	ret = pc_media_write(&p->media, PC_HDR_SIZE, &p->hdr, PC_HDR_SIZE);
 	pc_media_fence(&p->media);
-	pc_media_write(&p->media, 0, &p->hdr, PC_HDR_SIZE);
+	if (!ret)
+		ret = pc_media_write(&p->media, 0, &p->hdr, PC_HDR_SIZE);
 	pc_media_fence(&p->media);
-	return 0;
+	return ret;
 }
 
 /*
  * Zeroes the lane logs and the map, reporting progress; on the hardware
  * engine the data too (there is no map to say a unit reads as zeros).
  */
-static void format_metadata(struct pmemcrypt_pool *p,
-			    const struct pmemcrypt_config *cfg)
+static int format_metadata(struct pmemcrypt_pool *p,
+			   const struct pmemcrypt_config *cfg)
 {
+	const uint64_t chunk = 1 << 20;
 	uint64_t start = p->hdr.lanes_off, end = p->hdr.data_off;
+	int ret = 0;
 
 	if (p->hw)
 		end += p->hdr.units * PC_UNIT;
-	const uint64_t chunk = 1 << 20;
-
-	for (uint64_t off = start; off < end; off += chunk) {
+	for (uint64_t off = start; off < end && !ret; off += chunk) {
 		uint64_t len = end - off < chunk ? end - off : chunk;
 
-		pc_media_zero(&p->media, off, len);
+		ret = pc_media_zero(&p->media, off, len);
 		if (cfg->progress)
 			cfg->progress(cfg->progress_arg, "format",
 				      off + len - start, end - start);
 	}
 	pc_media_fence(&p->media);
+	return ret;
 }
 
 /* Sizes the file for the layout, or the layout for the file. */
@@ -305,11 +307,13 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 	if (ret)
 		goto fail;
 	/* Old signatures go first: a crash leaves no pool, not a mix. */
-	pc_media_zero(&p->media, 0, PC_HDR_AREA);
+	ret = pc_media_zero(&p->media, 0, PC_HDR_AREA);
 	pc_media_fence(&p->media);
-	format_metadata(p, cfg);
+	if (!ret)
+		ret = format_metadata(p, cfg);
 	p->hdr.generation = 0;
-	ret = pc_pool_write_header(p);
+	if (!ret)
+		ret = pc_pool_write_header(p);
 	if (ret)
 		goto fail;
 	ret = pool_start(p, have);
@@ -385,9 +389,11 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	/* Finish an interrupted header update, or repair a bad copy. */
 	if (!ok[0] || !ok[1] ||
 	    memcmp(area, area + PC_HDR_SIZE, PC_HDR_SIZE)) {
-		pc_media_write(&p->media, (1 - which) * PC_HDR_SIZE, &p->hdr,
-			       PC_HDR_SIZE);
+		ret = pc_media_write(&p->media, (1 - which) * PC_HDR_SIZE,
+				     &p->hdr, PC_HDR_SIZE);
 		pc_media_fence(&p->media);
+		if (ret)
+			goto fail;
 	}
 	*pool = p;
 	return 0;

@@ -41,6 +41,12 @@ struct pmemcrypt_pool {
 	struct pc_secrets *sec;
 	struct pc_kdf_cost kdf;
 	uint64_t units, blocks;
+	/*
+	 * The map (software engine): read from the media and validated at
+	 * open, then kept here; the media's copy is written, never read
+	 * back while the pool is open.  Entries change under unit locks.
+	 */
+	uint64_t *map;
 	uint32_t nlanes, units_per_tx;
 	struct pc_lane *lanes;
 	pthread_mutex_t stripes[PC_STRIPES];
@@ -64,6 +70,14 @@ static inline uint64_t pc_block_off(const struct pmemcrypt_pool *p,
 				    uint64_t pba)
 {
 	return p->hdr.data_off + pba * PC_UNIT;
+}
+
+/* Media offset of a sector named pba * PC_SECTORS + n (sector records). */
+static inline uint64_t pc_sector_off(const struct pmemcrypt_pool *p,
+				     uint64_t sector)
+{
+	return pc_block_off(p, sector / PC_SECTORS) +
+	       (sector % PC_SECTORS) * PC_SECTOR;
 }
 
 /* XTS tweak of a sector: (lba * 4 + sector, pba), little-endian. */

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csum.h"
 #include "errormsg.h"
 #include "layout.h"
+#include "record.h"
 #include "store.h"
 
-#define LOG_HEAD sizeof(struct pc_log_head)
+#define LOG_HEAD PC_LOG_HEAD
 
 static __thread unsigned lane_hint;
 static unsigned lane_next;
@@ -89,10 +89,11 @@ int pc_store_init(struct pmemcrypt_pool *p)
 		pthread_mutex_init(&p->stripes[i], NULL);
 	pthread_mutex_init(&p->alloc_lock, NULL);
 	pthread_cond_init(&p->alloc_cond, NULL);
-	/* Hardware pools allocate no blocks. */
+	/* Hardware pools allocate no blocks and have no map. */
 	p->free_stack = malloc((p->hw ? 1 : p->blocks) * sizeof(uint64_t));
+	p->map = calloc(p->hw ? 1 : p->units, sizeof(uint64_t));
 	p->lanes = calloc(p->nlanes, sizeof(*p->lanes));
-	if (!p->free_stack || !p->lanes)
+	if (!p->free_stack || !p->map || !p->lanes)
 		return pc_err(-ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < p->nlanes; i++) {
 		int ret = lane_init(p, &p->lanes[i], i);
@@ -116,7 +117,9 @@ void pc_store_fini(struct pmemcrypt_pool *p)
 		pthread_cond_destroy(&p->alloc_cond);
 	}
 	free(p->free_stack);
+	free(p->map);
 	p->free_stack = NULL;
+	p->map = NULL;
 }
 
 /* Takes n free blocks, waiting for concurrent updates to release some. */
@@ -170,39 +173,29 @@ void pc_stripes_lock(struct pmemcrypt_pool *p, const uint64_t *ents,
 		}
 }
 
-/* Checksum of a redo record: its head (checksum zeroed) and entries. */
-static uint64_t record_sum(struct pc_log_head *h)
-{
-	h->checksum = 0;
-	return pc_fletcher64(h, LOG_HEAD +
-				       h->count * sizeof(struct pc_log_entry));
-}
-
-/* Offset of the sector data in a sector record of count entries. */
-static size_t record_data_off(size_t count)
-{
-	return LOG_HEAD + (count * sizeof(struct pc_log_entry) + 63) / 64 * 64;
-}
-
 /* Seals and writes a record head: the commit point of an update. */
-static void record_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
-			  uint32_t count, uint32_t kind, size_t len)
+static int record_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
+			 uint32_t count, uint32_t kind, size_t len)
 {
 	struct pc_log_head *h = (struct pc_log_head *)l->entries;
+	int ret;
 
 	h->seq = ++l->seq;
 	h->count = count;
 	h->kind = kind;
-	h->checksum = record_sum(h);
-	pc_media_write(&p->media, l->log_off, h, len);
+	h->checksum = 0;
+	h->checksum = pc_record_sum(h);
+	ret = pc_media_write(&p->media, l->log_off, h, len);
 	pc_media_fence(&p->media);
+	return ret;
 }
 
-/* Empties a lane's record once it is applied. */
-static void record_clear(struct pmemcrypt_pool *p, uint64_t log_off)
+int pc_record_clear(struct pmemcrypt_pool *p, uint64_t log_off)
 {
-	pc_media_store8(&p->media, log_off, 0);
+	int ret = pc_media_store8(&p->media, log_off, 0);
+
 	pc_media_fence(&p->media);
+	return ret;
 }
 
 /*
@@ -222,37 +215,50 @@ static int write_block(struct pmemcrypt_pool *p, struct pc_lane *l,
 		pc_tweak(tweak, lba, s, pba);
 		ret = pc_xts_encrypt(l->xts, c, src + s * PC_SECTOR,
 				     PC_SECTOR, tweak);
+		if (!ret)
+			ret = pc_media_write(&p->media,
+					     pc_block_off(p, pba) + s * PC_SECTOR,
+					     c, PC_SECTOR);
 		if (ret)
 			return ret;
-		pc_media_write(&p->media, pc_block_off(p, pba) + s * PC_SECTOR,
-			       c, PC_SECTOR);
 	}
 	return 0;
 }
 
-/* Makes the map point at the new blocks: one store, or a redo record. */
-static void map_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
-		       const uint64_t *ents, size_t n)
+/*
+ * Makes the map point at the new blocks: one store, or a redo record.
+ * The map in DRAM follows the media's (the caller holds the units' locks).
+ */
+static int map_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
+		      const uint64_t *ents, size_t n)
 {
 	struct pc_media *m = &p->media;
 	struct pc_log_entry *e =
 		(struct pc_log_entry *)(l->entries + LOG_HEAD);
+	int ret;
 
 	if (n == 1) {
-		pc_media_store8(m, pc_map_off(p, PC_ENT_LBA(ents[0])),
-				l->pbas[0] + 1);
+		uint64_t lba = PC_ENT_LBA(ents[0]);
+
+		ret = pc_media_store8(m, pc_map_off(p, lba), l->pbas[0] + 1);
 		pc_media_fence(m);
-		return;
+		if (!ret)
+			p->map[lba] = l->pbas[0] + 1;
+		return ret;
 	}
 	for (size_t i = 0; i < n; i++)
 		e[i] = (struct pc_log_entry){PC_ENT_LBA(ents[i]),
 					     l->pbas[i] + 1};
-	record_commit(p, l, (uint32_t)n, PC_LOG_MAP,
-		      LOG_HEAD + n * sizeof(*e));
-	for (size_t i = 0; i < n; i++)
-		pc_media_store8(m, pc_map_off(p, e[i].lba), e[i].value);
+	ret = record_commit(p, l, (uint32_t)n, PC_LOG_MAP,
+			    LOG_HEAD + n * sizeof(*e));
+	for (size_t i = 0; i < n && !ret; i++)
+		ret = pc_media_store8(m, pc_map_off(p, e[i].lba), e[i].value);
 	pc_media_fence(m);
-	record_clear(p, l->log_off);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n; i++)
+		p->map[e[i].lba] = e[i].value;
+	return pc_record_clear(p, l->log_off);
 }
 
 /* Writes whole units into fresh blocks, then switches the map. */
@@ -276,9 +282,10 @@ static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 	}
 	pc_media_fence(&p->media);
 	for (size_t i = 0; i < n; i++)
-		l->old[i] = pc_media_load8(&p->media,
-					   pc_map_off(p, PC_ENT_LBA(ents[i])));
-	map_commit(p, l, ents, n);
+		l->old[i] = p->map[PC_ENT_LBA(ents[i])];
+	ret = map_commit(p, l, ents, n);
+	if (ret)
+		return ret;
 	blocks_give(p, l->old, n, 1);
 	return 0;
 }
@@ -297,14 +304,12 @@ static size_t in_place_sectors(struct pmemcrypt_pool *p, const uint64_t *ents,
 	for (size_t i = 0; i < n; i++) {
 		unsigned mask = PC_ENT_MASK(ents[i]);
 
-		if (mask == PC_ALL_SECTORS ||
-		    !pc_media_load8(&p->media,
-				    pc_map_off(p, PC_ENT_LBA(ents[i]))))
+		if (mask == PC_ALL_SECTORS || !p->map[PC_ENT_LBA(ents[i])])
 			return 0;
 		k += (size_t)__builtin_popcount(mask);
 	}
 	if (k * 2 > n * PC_SECTORS ||
-	    record_data_off(k) + k * PC_SECTOR > p->hdr.lane_size)
+	    pc_record_len(PC_LOG_SECTORS, k) > p->hdr.lane_size)
 		return 0;
 	return k;
 }
@@ -320,20 +325,19 @@ static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 {
 	struct pc_log_entry *e =
 		(struct pc_log_entry *)(l->entries + LOG_HEAD);
-	uint8_t *data = l->entries + record_data_off(k);
+	uint8_t *data = l->entries + pc_record_data_off(k);
 	uint8_t tweak[PC_TWEAK_SIZE];
 	size_t j = 0;
+	int ret;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t lba = PC_ENT_LBA(ents[i]);
-		uint64_t pba = pc_media_load8(&p->media, pc_map_off(p, lba)) - 1;
+		uint64_t pba = p->map[lba] - 1;
 		const uint8_t *src = plain(arg, l, i, lba);
 
 		if (!src)
 			return PMEMCRYPT_E_CRYPTO;
 		for (unsigned s = 0; s < PC_SECTORS; s++) {
-			int ret;
-
 			if (!(PC_ENT_MASK(ents[i]) & (1u << s)))
 				continue;
 			e[j] = (struct pc_log_entry){lba, pba * PC_SECTORS + s};
@@ -346,18 +350,16 @@ static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 			j++;
 		}
 	}
-	pc_media_write(&p->media, l->log_off + LOG_HEAD, e,
-		       record_data_off(k) - LOG_HEAD + k * PC_SECTOR);
+	ret = pc_media_write(&p->media, l->log_off + LOG_HEAD, e,
+			     pc_record_len(PC_LOG_SECTORS, k) - LOG_HEAD);
 	pc_media_fence(&p->media);
-	record_commit(p, l, (uint32_t)k, PC_LOG_SECTORS, LOG_HEAD);
-	for (j = 0; j < k; j++)
-		pc_media_write(&p->media,
-			       pc_block_off(p, e[j].value / PC_SECTORS) +
-				       (e[j].value % PC_SECTORS) * PC_SECTOR,
-			       data + j * PC_SECTOR, PC_SECTOR);
+	if (!ret)
+		ret = record_commit(p, l, (uint32_t)k, PC_LOG_SECTORS, LOG_HEAD);
+	for (j = 0; j < k && !ret; j++)
+		ret = pc_media_write(&p->media, pc_sector_off(p, e[j].value),
+				     data + j * PC_SECTOR, PC_SECTOR);
 	pc_media_fence(&p->media);
-	record_clear(p, l->log_off);
-	return 0;
+	return ret ? ret : pc_record_clear(p, l->log_off);
 }
 
 int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
@@ -388,7 +390,7 @@ int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
 int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 		       uint64_t lba, uint8_t *dst)
 {
-	uint64_t v = pc_media_load8(&p->media, pc_map_off(p, lba));
+	uint64_t v = p->map[lba];
 	uint8_t tweak[PC_TWEAK_SIZE];
 	const uint8_t *src;
 
@@ -396,7 +398,9 @@ int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 		memset(dst, 0, PC_UNIT);
 		return 0;
 	}
-	src = p->media.base + pc_block_off(p, v - 1);
+	src = pc_media_at(&p->media, pc_block_off(p, v - 1), PC_UNIT);
+	if (!src)
+		return PMEMCRYPT_E_CORRUPT;
 	for (unsigned s = 0; s < PC_SECTORS; s++) {
 		int ret;
 
@@ -407,100 +411,4 @@ int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 			return ret;
 	}
 	return 0;
-}
-
-/* Checks that a committed record names only units and blocks in range. */
-static int record_valid(struct pmemcrypt_pool *p, const struct pc_log_head *h)
-{
-	const struct pc_log_entry *e = (const void *)(h + 1);
-
-	for (uint32_t i = 0; i < h->count; i++) {
-		uint64_t map;
-
-		if (e[i].lba >= p->units)
-			return 0;
-		if (h->kind == PC_LOG_MAP) {
-			if (!e[i].value || e[i].value - 1 >= p->blocks)
-				return 0;
-			continue;
-		}
-		map = pc_media_load8(&p->media, pc_map_off(p, e[i].lba));
-		if (map != e[i].value / PC_SECTORS + 1)
-			return 0;
-	}
-	return 1;
-}
-
-/* Replays one lane's record if it was committed. */
-static int replay_lane(struct pmemcrypt_pool *p, uint32_t lane)
-{
-	struct pc_media *m = &p->media;
-	uint64_t off = p->hdr.lanes_off + (uint64_t)lane * p->hdr.lane_size;
-	const struct pc_log_head *disk = (const void *)(m->base + off);
-	struct pc_log_head *h = (struct pc_log_head *)p->lanes[0].entries;
-	struct pc_log_entry *e = (struct pc_log_entry *)(h + 1);
-	size_t len;
-
-	if (!disk->seq || !disk->count || disk->kind > PC_LOG_SECTORS)
-		return 0;
-	len = disk->kind == PC_LOG_MAP
-		      ? LOG_HEAD + disk->count * sizeof(*e)
-		      : record_data_off(disk->count) + disk->count * PC_SECTOR;
-	if (len > p->hdr.lane_size)
-		return 0;
-	memcpy(h, disk, LOG_HEAD + disk->count * sizeof(*e));
-	if (record_sum(h) != disk->checksum)
-		return 0; /* torn: never committed */
-	if (!record_valid(p, h))
-		return pc_err(PMEMCRYPT_E_CORRUPT,
-			      "%s: redo record of lane %u names a unit or "
-			      "block out of range",
-			      p->path, lane);
-	for (uint32_t i = 0; i < h->count; i++) {
-		if (h->kind == PC_LOG_MAP) {
-			pc_media_store8(m, pc_map_off(p, e[i].lba), e[i].value);
-			continue;
-		}
-		pc_media_write(m,
-			       pc_block_off(p, e[i].value / PC_SECTORS) +
-				       (e[i].value % PC_SECTORS) * PC_SECTOR,
-			       m->base + off + record_data_off(h->count) +
-				       i * PC_SECTOR,
-			       PC_SECTOR);
-	}
-	pc_media_fence(m);
-	record_clear(p, off);
-	return 0;
-}
-
-int pc_store_recover(struct pmemcrypt_pool *p)
-{
-	uint64_t *used = calloc((p->blocks + 63) / 64, sizeof(uint64_t));
-	int ret = 0;
-
-	if (!used)
-		return pc_err(-ENOMEM, "out of memory");
-	for (uint32_t i = 0; i < p->nlanes && !ret; i++)
-		ret = replay_lane(p, i);
-	for (uint64_t u = 0; u < p->units && !ret; u++) {
-		uint64_t v = pc_media_load8(&p->media, pc_map_off(p, u)), b;
-
-		if (!v)
-			continue;
-		b = v - 1;
-		if (b >= p->blocks || (used[b / 64] & (1ull << (b % 64))))
-			ret = pc_err(PMEMCRYPT_E_CORRUPT,
-				     "%s: map entry of unit %llu is %s",
-				     p->path, (unsigned long long)u,
-				     b >= p->blocks ? "out of range"
-						    : "shared with another");
-		else
-			used[b / 64] |= 1ull << (b % 64);
-	}
-	p->nfree = 0;
-	for (uint64_t b = p->blocks; b-- > 0 && !ret;)
-		if (!(used[b / 64] & (1ull << (b % 64))))
-			p->free_stack[p->nfree++] = b;
-	free(used);
-	return ret;
 }

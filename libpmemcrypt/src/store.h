@@ -15,8 +15,14 @@ typedef const uint8_t *pc_plain_fn(void *arg, struct pc_lane *lane, size_t i,
 
 int pc_store_init(struct pmemcrypt_pool *p);
 void pc_store_fini(struct pmemcrypt_pool *p);
-/* Replays committed redo records, then rebuilds the free-block list. */
+/*
+ * Reads and validates the map, replays committed redo records and builds
+ * the free-block list (recover.c).  Nothing on the media changes unless
+ * the map and every record are valid.
+ */
 int pc_store_recover(struct pmemcrypt_pool *p);
+/* Empties a lane's record once it is applied. */
+int pc_record_clear(struct pmemcrypt_pool *p, uint64_t log_off);
 
 /* An update entry: a unit and the mask of its sectors to write. */
 #define PC_ENT(lba, mask) (((uint64_t)(lba) << 4) | (mask))

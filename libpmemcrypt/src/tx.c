@@ -117,9 +117,9 @@ PC_EXPORT int pmemcrypt_tx_commit(struct pmemcrypt_tx **tx)
 			pc_hw_flush(p, (*tx)->ranges[i].off,
 				    (*tx)->ranges[i].len);
 		pc_media_fence(&p->media);
-		pc_undo_end(p, &(*tx)->undo, 0);
+		ret = pc_undo_end(p, &(*tx)->undo, 0);
 		tx_free(tx);
-		return 0;
+		return ret;
 	}
 	pc_units_init(&u);
 	for (size_t i = 0; i < (*tx)->n && !ret; i++)
@@ -141,7 +141,7 @@ PC_EXPORT void pmemcrypt_tx_abort(struct pmemcrypt_tx **tx)
 	if (!tx || !*tx)
 		return;
 	if ((*tx)->pool->hw)
-		pc_undo_end((*tx)->pool, &(*tx)->undo, 1);
+		(void)pc_undo_end((*tx)->pool, &(*tx)->undo, 1);
 	else
 		tx_restore(*tx);
 	tx_free(tx);
