@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# tests/fuzz/module.mk -- libFuzzer target for the header and key-slot
-# parser, with a seed corpus made from real pools at build time.
+# tests/fuzz/module.mk -- libFuzzer targets with seed corpora made from real
+# pools at build time: fuzz_header (the header and key-slot parser) and
+# fuzz_recover (recovery at open: the map and the lane logs of both
+# engines, then the recovered pool in use).
 #
-# The target and every library source are built with clang
+# The targets and every library source are built with clang
 # (-fsanitize=fuzzer,address,undefined) into $(B)/tests/fuzz, apart from
 # the library's own objects.  run_fuzz.sh is a TESTS_ONCE entry: no second
 # sanitizer build.
@@ -13,12 +15,13 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
 	-Wno-unused-parameter $(FUZZ_SAN) $(LIBPMEMCRYPT_CFLAGS) \
-	-Ilibpmemcrypt/src
+	-Ilibpmemcrypt/src -Itests/fuzz
 FUZZ_LIB_SRC := $(LIBPMEMCRYPT_SRC)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:libpmemcrypt/src/%.c=$(FUZZ_DIR)/lib/%.o)
-FUZZ_HEADER := $(FUZZ_DIR)/fuzz_header
-FUZZ_SEEDS := $(FUZZ_DIR)/make_seeds
-FUZZ_CORPUS := $(FUZZ_DIR)/corpus/.made
+FUZZ_TARGETS := $(FUZZ_DIR)/fuzz_header $(FUZZ_DIR)/fuzz_recover
+FUZZ_POOL_OBJ := $(FUZZ_DIR)/clang/recover_pool.o
+FUZZ_CORPORA := $(FUZZ_DIR)/corpus/header/.made \
+	$(FUZZ_DIR)/corpus/recover/.made
 FUZZ_RUN := $(FUZZ_DIR)/run_fuzz.sh
 
 TESTS_ONCE += $(FUZZ_RUN)
@@ -29,23 +32,46 @@ $(FUZZ_DIR)/lib/%.o: libpmemcrypt/src/%.c | $(B)/.deps-ok
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
 		$(call pkg_cflags,$(LIBPMEMCRYPT_PKGS)) -c $< -o $@
 
-$(FUZZ_HEADER): tests/fuzz/fuzz_header.c $(FUZZ_LIB_OBJ)
+$(FUZZ_POOL_OBJ): tests/fuzz/recover_pool.c | $(B)/.deps-ok
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+		$(call pkg_cflags,$(LIBPMEMCRYPT_PKGS)) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_header: tests/fuzz/fuzz_header.c $(FUZZ_LIB_OBJ)
 	$(call msg,FUZZLD,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d \
-		-o $@ $< \
-		$(FUZZ_LIB_OBJ) $(LIBPMEMCRYPT_LIBS)
+		-o $@ $< $(FUZZ_LIB_OBJ) $(LIBPMEMCRYPT_LIBS)
 
-$(FUZZ_SEEDS).o: EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS)
+$(FUZZ_DIR)/fuzz_recover: tests/fuzz/fuzz_recover.c $(FUZZ_POOL_OBJ) \
+		$(FUZZ_LIB_OBJ)
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d \
+		-o $@ $< $(FUZZ_POOL_OBJ) $(FUZZ_LIB_OBJ) \
+		$(LIBPMEMCRYPT_LIBS)
 
-$(FUZZ_SEEDS): $(FUZZ_SEEDS).o $(LIBPMEMCRYPT_A)
+# Seed makers: built with the normal compiler against the static library.
+$(FUZZ_DIR)/make_seeds.o $(FUZZ_DIR)/make_recover_seeds.o \
+$(FUZZ_DIR)/recover_pool.o: EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
+	-Ilibpmemcrypt/src -Itests/fuzz
+
+$(FUZZ_DIR)/make_seeds: $(FUZZ_DIR)/make_seeds.o $(LIBPMEMCRYPT_A)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_LIBS)
 
-$(FUZZ_CORPUS): $(FUZZ_SEEDS)
+$(FUZZ_DIR)/make_recover_seeds: $(FUZZ_DIR)/make_recover_seeds.o \
+		$(FUZZ_DIR)/recover_pool.o $(LIBPMEMCRYPT_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBPMEMCRYPT_LIBS)
+
+$(FUZZ_DIR)/corpus/header/.made: $(FUZZ_DIR)/make_seeds
+$(FUZZ_DIR)/corpus/recover/.made: $(FUZZ_DIR)/make_recover_seeds
+$(FUZZ_CORPORA):
 	$(call msg,GEN,$(@D))
-	$(Q)rm -rf $(@D) && PMEM2_FORCE_GRANULARITY=CACHE_LINE $< $(@D)
+	$(Q)rm -rf $(@D) && mkdir -p $(dir $(@D)) && \
+		PMEM2_FORCE_GRANULARITY=CACHE_LINE $< $(@D)
 	$(Q)touch $@
 
-$(FUZZ_RUN): tests/fuzz/run_fuzz.sh $(FUZZ_HEADER) $(FUZZ_CORPUS)
+$(FUZZ_RUN): tests/fuzz/run_fuzz.sh $(FUZZ_TARGETS) $(FUZZ_CORPORA)
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@
