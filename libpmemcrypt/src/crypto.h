@@ -36,6 +36,11 @@ struct pc_xts;
 int pc_xts_new(struct pc_xts **xts, enum pmemcrypt_cipher cipher,
 	       const uint8_t dek[PC_DEK_SIZE]);
 void pc_xts_delete(struct pc_xts **xts);
+/*
+ * Replaces the key of a context with a fixed public one: a forked child's
+ * copy keeps no key schedule.  Allocates nothing, takes no lock.
+ */
+void pc_xts_forget(struct pc_xts *xts);
 int pc_xts_encrypt(struct pc_xts *xts, void *dst, const void *src, size_t len,
 		   const uint8_t tweak[PC_TWEAK_SIZE]);
 int pc_xts_decrypt(struct pc_xts *xts, void *dst, const void *src, size_t len,

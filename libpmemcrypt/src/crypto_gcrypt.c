@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include <gcrypt.h>
 
@@ -17,12 +19,81 @@
 
 struct pc_xts {
 	gcry_cipher_hd_t hd;
+	size_t keylen; /* both halves */
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_result;
 
-/* Initializes libgcrypt unless the application already did. */
+/*
+ * libgcrypt's secure-memory pool, when this library made it: locked and
+ * excluded from core dumps (a forked child's copy too).  Cipher contexts
+ * (the key schedules) live there; a forked child's copies of them are
+ * re-keyed (fork.c).  Its size: PC_SECMEM_KIB, or $PMEMCRYPT_SECMEM_KIB.
+ */
+#define PC_SECMEM_KIB 1024
+static uint8_t *secmem_lo, *secmem_hi;
+
+static size_t secmem_size(void)
+{
+	const char *env = secure_getenv("PMEMCRYPT_SECMEM_KIB");
+	unsigned long kib = env ? strtoul(env, NULL, 10) : 0;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	kib = kib >= 16 && kib <= (1ul << 20) ? kib : PC_SECMEM_KIB;
+	return (kib * 1024 + page - 1) / page * page;
+}
+
+/* Whether [lo, lo+len) lies in one private anonymous mapping. */
+static int anon_mapping(const uint8_t *lo, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	unsigned long start, end, inode;
+	char perms[8], line[512];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%lx-%lx %7s %*x %*s %lu", &start, &end,
+			       perms, &inode) == 4 &&
+			start <= (uintptr_t)lo && (uintptr_t)lo + len <= end &&
+			!strcmp(perms, "rw-p") && inode == 0;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Gives libgcrypt a secure-memory pool and marks it.  Its first
+ * allocation lies at its start (page-aligned, as mmap returned it).
+ */
+static void secmem_init(void)
+{
+	size_t size = secmem_size();
+	uint8_t *probe, *lo;
+
+	gcry_control(GCRYCTL_DISABLE_SECMEM_WARN, 0);
+	if (gcry_control(GCRYCTL_INIT_SECMEM, (unsigned int)size, 0)) {
+		gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+		return;
+	}
+	probe = gcry_malloc_secure(1);
+	lo = (uint8_t *)((uintptr_t)probe &
+			 ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1));
+	if (probe && gcry_is_secure(probe) && anon_mapping(lo, size) &&
+	    !madvise(lo, size, MADV_DONTDUMP)) {
+		secmem_lo = lo;
+		secmem_hi = lo + size;
+	}
+	gcry_free(probe);
+}
+
+/*
+ * Initializes libgcrypt unless the application already did, whose
+ * settings then stand.  In a set-user-ID or set-group-ID process
+ * libgcrypt's secure memory would drop the process's privileges; such
+ * processes make no core dumps (fs.suid_dumpable), and get none.
+ */
 static void crypto_init_once(void)
 {
 	if (!gcry_check_version(GCRYPT_MIN_VERSION)) {
@@ -32,12 +103,13 @@ static void crypto_init_once(void)
 				     gcry_check_version(NULL));
 		return;
 	}
-	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
-		/* Keys live in pc_secure_alloc() memory; cipher contexts
-		 * are wiped by gcry_cipher_close(). */
+	if (gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
+		return;
+	if (getuid() == geteuid() && getgid() == getegid())
+		secmem_init();
+	else
 		gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
-		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-	}
+	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
 }
 
 int pc_crypto_init(void)
@@ -81,7 +153,8 @@ int pc_hmac_sha256(uint8_t out[32], const void *key, size_t keylen,
 	size_t outlen = 32;
 	gcry_error_t e;
 
-	e = gcry_mac_open(&hd, GCRY_MAC_HMAC_SHA256, 0, NULL);
+	e = gcry_mac_open(&hd, GCRY_MAC_HMAC_SHA256, GCRY_MAC_FLAG_SECURE,
+			  NULL);
 	if (e)
 		return gcry_fail(e, "HMAC-SHA256");
 	e = gcry_mac_setkey(hd, key, keylen);
@@ -141,7 +214,7 @@ static int kw_open(gcry_cipher_hd_t *hd, const uint8_t kek[PC_KEK_SIZE])
 	gcry_error_t e;
 
 	e = gcry_cipher_open(hd, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_AESWRAP,
-			     0);
+			     GCRY_CIPHER_SECURE);
 	if (e)
 		return gcry_fail(e, "AES-KW");
 	e = gcry_cipher_setkey(*hd, kek, PC_KEK_SIZE);
@@ -195,6 +268,18 @@ int pc_memeq(const void *a, const void *b, size_t len)
 	return d == 0;
 }
 
+/* The error for a cipher context libgcrypt could not open. */
+static int context_fail(gcry_error_t e)
+{
+	if (secmem_lo && gcry_err_code(e) == GPG_ERR_ENOMEM)
+		return pc_err(PMEMCRYPT_E_CRYPTO,
+			      "AES-XTS: out of secure memory for cipher "
+			      "contexts (%zu KiB, about 3 KiB per lane of each "
+			      "open pool); set PMEMCRYPT_SECMEM_KIB",
+			      (size_t)(secmem_hi - secmem_lo) / 1024);
+	return gcry_fail(e, "AES-XTS");
+}
+
 int pc_xts_new(struct pc_xts **xts, enum pmemcrypt_cipher cipher,
 	       const uint8_t dek[PC_DEK_SIZE])
 {
@@ -206,7 +291,8 @@ int pc_xts_new(struct pc_xts **xts, enum pmemcrypt_cipher cipher,
 
 	if (!x)
 		return pc_err(-ENOMEM, "out of memory");
-	e = gcry_cipher_open(&x->hd, algo, GCRY_CIPHER_MODE_XTS, 0);
+	e = gcry_cipher_open(&x->hd, algo, GCRY_CIPHER_MODE_XTS,
+			     GCRY_CIPHER_SECURE);
 	if (!e) {
 		e = gcry_cipher_setkey(x->hd, dek, keylen);
 		if (e)
@@ -214,8 +300,9 @@ int pc_xts_new(struct pc_xts **xts, enum pmemcrypt_cipher cipher,
 	}
 	if (e) {
 		free(x);
-		return gcry_fail(e, "AES-XTS");
+		return context_fail(e);
 	}
+	x->keylen = keylen;
 	*xts = x;
 	return 0;
 }
@@ -227,6 +314,17 @@ void pc_xts_delete(struct pc_xts **xts)
 	gcry_cipher_close((*xts)->hd);
 	free(*xts);
 	*xts = NULL;
+}
+
+void pc_xts_forget(struct pc_xts *xts)
+{
+	static const uint8_t public_key[64] = {1}, tweak[PC_TWEAK_SIZE];
+	uint8_t block[16] = {0};
+
+	/* A new key replaces the encryption schedules; one decryption
+	 * replaces the decryption schedule libgcrypt derives on demand. */
+	if (!gcry_cipher_setkey(xts->hd, public_key, xts->keylen))
+		pc_xts_decrypt(xts, block, block, sizeof(block), tweak);
 }
 
 int pc_xts_encrypt(struct pc_xts *xts, void *dst, const void *src, size_t len,

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,9 @@ out:
 		m->fd = fd;
 		m->base = pmem2_map_get_address(m->map);
 		m->size = size;
+		/* The open pool is this process's: a forked child gets no
+		 * mapping to write through (fork.h). */
+		(void)madvise(m->base, size, MADV_DONTFORK);
 		m->memcpy_fn = pmem2_get_memcpy_fn(m->map);
 		m->memset_fn = pmem2_get_memset_fn(m->map);
 		m->flush_fn = pmem2_get_flush_fn(m->map);

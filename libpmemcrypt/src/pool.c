@@ -14,6 +14,7 @@
 #include "config.h"
 #include "engine.h"
 #include "errormsg.h"
+#include "fork.h"
 #include "header.h"
 #include "hw.h"
 #include "layout.h"
@@ -56,6 +57,7 @@ static int file_open(const char *path, int create, int *fdp, uint64_t *size)
 
 static void pool_free(struct pmemcrypt_pool *p)
 {
+	pc_fork_untrack(p);
 	pc_view_close(p);
 	pc_store_fini(p);
 	if (p->media.map)
@@ -85,9 +87,11 @@ static int pool_alloc(struct pmemcrypt_pool **pp, const char *path)
 	p->view.uffd = p->view.stop_fd = -1;
 	p->path = strdup(path);
 	p->sec = pc_secure_alloc(sizeof(*p->sec));
-	if (!p->path || !p->sec) {
+	ret = p->path && p->sec ? pc_fork_track(p)
+				: pc_err(-ENOMEM, "out of memory");
+	if (ret) {
 		pool_free(p);
-		return pc_err(-ENOMEM, "out of memory");
+		return ret;
 	}
 	*pp = p;
 	return 0;

@@ -41,10 +41,8 @@ void pc_lane_put(struct pc_lane *lane)
 static void lane_fini(struct pc_lane *l)
 {
 	pc_xts_delete(&l->xts);
-	if (l->scratch)
-		explicit_bzero(l->scratch, PC_UNIT);
-	free(l->bounce);
-	free(l->scratch);
+	/* bounce and scratch: one secure allocation */
+	pc_secure_free(l->bounce, 2 * PC_UNIT);
 	free(l->entries);
 	free(l->old);
 	free(l->pbas);
@@ -61,8 +59,10 @@ static int lane_init(struct pmemcrypt_pool *p, struct pc_lane *l, uint32_t i)
 	 * numbers of this session apart from stale entries of others. */
 	if (p->hw)
 		return pc_random(&l->seq, sizeof(l->seq));
-	l->bounce = aligned_alloc(PC_UNIT, PC_UNIT);
-	l->scratch = aligned_alloc(PC_UNIT, PC_UNIT);
+	/* Plaintext staging gets the care of keys: locked, out of core
+	 * dumps and children, wiped when freed. */
+	l->bounce = pc_secure_alloc(2 * PC_UNIT);
+	l->scratch = l->bounce ? l->bounce + PC_UNIT : NULL;
 	l->entries = aligned_alloc(64, p->hdr.lane_size);
 	l->old = calloc(p->units_per_tx, sizeof(uint64_t));
 	l->pbas = calloc(p->units_per_tx, sizeof(uint64_t));

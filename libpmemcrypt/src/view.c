@@ -188,7 +188,7 @@ int pc_view_open(struct pmemcrypt_pool *p)
 	madvise(v->base, v->size, MADV_DONTDUMP);
 	madvise(v->base, v->size, MADV_DONTFORK);
 	v->present = calloc(words, sizeof(uint64_t));
-	v->page = aligned_alloc(PC_UNIT, PC_READAHEAD_MAX * PC_UNIT);
+	v->page = pc_secure_alloc(PC_READAHEAD_MAX * PC_UNIT);
 	if (!v->present || !v->page)
 		return pc_err(-ENOMEM, "out of memory");
 	ret = pc_xts_new(&v->xts, p->hdr.cipher, p->sec->dek);
@@ -233,9 +233,7 @@ void pc_view_close(struct pmemcrypt_pool *p)
 		munmap(v->base, v->size);
 		v->base = NULL;
 	}
-	if (v->page)
-		explicit_bzero(v->page, PC_READAHEAD_MAX * PC_UNIT);
-	free(v->page);
+	pc_secure_free(v->page, PC_READAHEAD_MAX * PC_UNIT);
 	free(v->present);
 	pc_xts_delete(&v->xts);
 	v->page = NULL;
