@@ -143,10 +143,14 @@ expect 1 "info with two pools -> 1" "$pc" info "$pool" "$pool"
 expect 0 "create a 16M pool with a key file" "$pc" create "$pool" --size 16M --key-file "$key" --no-progress
 check "create prints the new pool as JSON" json "$tmp/out" 'j["slots"][0]["type"] == "raw"'
 check "the pool file is 16 MiB" test "$(stat -c %s "$pool")" -eq $((16 << 20))
+check "create names the engine and what it protects" \
+	grep -q "^pmemcrypt: create: $pool: software engine: the media and every copy of the file hold ciphertext" "$tmp/err"
 expect 0 "info" "$pc" info "$pool"
 check "info JSON parses (json.tool)" python3 -m json.tool "$tmp/out" /dev/null
 check "info: version, cipher, uuid, sizes" json "$tmp/out" \
 	'j["version"] == "1.0" and j["cipher"] == "aes-256-xts" and len(j["uuid"]) == 36 and j["uuid"].count("-") == 4 and 0 < j["size"] <= j["file_size"] and j["units"] > 0 and j["blocks"] >= j["units"] and j["lanes"] > 0 and "generation" in j'
+check "info: the software engine and what it protects" json "$tmp/out" \
+	'j["engine"] == "software" and "every copy of the file hold ciphertext" in j["protection"]'
 check "info: both header copies ok" json "$tmp/out" \
 	'[h["status"] for h in j["headers"]] == ["ok", "ok"]'
 check "info: one raw slot" json "$tmp/out" \
@@ -335,6 +339,27 @@ exec 7>&-
 wait "$holder_pid"
 holder_pid=
 expect 0 "dump once the helper closed the pool" "$pc" dump "$pool" --key-file "$key" --length 1
+
+# --- the hardware engine: a fake sysfs binds the device holding $tmp to an
+# MKTME key (as tests/lib/test_engine.c does), so the library takes the
+# plain file for media on a bound namespace
+hwsys=$tmp/sys
+region=devices/platform/e820_pmem/ndbus0/region0
+mkdir -p "$hwsys/$region/namespace0.0/block/pmem0" "$hwsys/dev/block"
+echo 4 >"$hwsys/$region/namespace0.0/nstype"
+echo "912345 cli-test-key 1" >"$hwsys/$region/namespace0.0/mktme_key"
+ln -s "$hwsys/$region/namespace0.0/block/pmem0" \
+	"$hwsys/dev/block/$(stat -c %Hd:%Ld "$tmp")"
+expect 0 "create --engine hardware on a bound namespace (fake sysfs)" \
+	env PMEMCRYPT_SYSFS_ROOT="$hwsys" "$pc" create "$tmp/hw" --size 4M \
+	--engine hardware --key-file "$key" --no-progress
+check "create says the hardware pool's file reads as plaintext" \
+	grep -q "^pmemcrypt: create: $tmp/hw: hardware engine: .*the file reads as plaintext to anyone who can read it" "$tmp/err"
+check "create's JSON: the hardware engine and what it protects" json "$tmp/out" \
+	'j["engine"] == "hardware" and j["version"] == "1.1" and "plaintext" in j["protection"]'
+expect 0 "info on the hardware pool (no binding needed)" "$pc" info "$tmp/hw"
+check "info: the hardware engine and what it protects" json "$tmp/out" \
+	'j["engine"] == "hardware" and "copies and backups" in j["protection"]'
 
 # --- out of space (exit 5) and other system errors (exit 6)
 expect 5 "create in a 16K file -> 5" "$pc" create "$tmp/tiny" --size 16K --key-file "$key"
