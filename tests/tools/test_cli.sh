@@ -98,6 +98,8 @@ with_tty() {
 	python3 "$tmp/pty_run.py" "$@"
 }
 
+# key and passphrase files must be private to their owner (see below)
+umask 077
 pool=$tmp/pool
 key=$tmp/key
 head -c 32 /dev/urandom >"$key"
@@ -202,11 +204,45 @@ expect 2 "31-byte key file -> 2" "$pc" dump "$pool" --key-file "$tmp/short"
 expect 2 "passphrase on a raw-key pool -> 2" "$pc" check "$pool" --passphrase-file "$tmp/pass"
 expect 2 "keyring key that does not exist -> 2" "$pc" dump "$pool" --keyring "$desc-none"
 
+# --- key and passphrase files that others may access, or that someone
+# else owns, are refused (exit 2), as ssh refuses such private keys
+cp "$key" "$tmp/key-open"
+for mode in 644 640 604 620 602 610; do
+	chmod "$mode" "$tmp/key-open"
+	expect 2 "a key file of mode 0$mode -> 2" "$pc" dump "$pool" --key-file "$tmp/key-open" --length 1
+done
+check "the message names the file, its mode and the fix" \
+	grep -qF "pmemcrypt: dump: $pool: $tmp/key-open: mode 0610 lets group or others access the key; refused: run 'chmod 600 $tmp/key-open'" "$tmp/err"
+check "nothing is dumped" test ! -s "$tmp/out"
+chmod 600 "$tmp/key-open"
+expect 0 "the same file once chmod 600" "$pc" dump "$pool" --key-file "$tmp/key-open" --offset 8K --length 5
+cp "$tmp/key2" "$tmp/key2-open"
+chmod 644 "$tmp/key2-open"
+expect 2 "a new key file of mode 0644: add-key -> 2" "$pc" add-key "$pool" --key-file "$key" --new-key-file "$tmp/key2-open"
+expect 0 "info after the refused add-key" "$pc" info "$pool"
+check "no slot was added" json "$tmp/out" 'len(j["slots"]) == 1'
+cp "$key" "$tmp/key-other"
+if chown 65534 "$tmp/key-other" 2>/dev/null && [ "$(id -u)" != 65534 ]; then
+	expect 2 "a key file owned by someone else (uid 65534) -> 2" "$pc" dump "$pool" --key-file "$tmp/key-other" --length 1
+	check "the message names the owner" \
+		grep -qF "$tmp/key-other: owned by uid 65534, neither you (uid $(id -u)) nor root" "$tmp/err"
+else
+	skip "a key file owned by someone else -> 2" "cannot chown here (not root)"
+	skip "the message names the owner" "cannot chown here"
+fi
+expect 0 "a key from a pipe (--key-file -) is not a file to check" \
+	bash -c "cat '$tmp/key-open' | '$pc' dump '$pool' --key-file - --offset 8K --length 5"
+
 # --- key slots
 expect 0 "add-key --new-passphrase-file" "$pc" add-key "$pool" --key-file "$key" --new-passphrase-file "$tmp/pass"
 check "add-key prints the new slot" json "$tmp/out" 'j["slot"] == 1 and j["type"] == "passphrase"'
 expect 0 "the passphrase opens the pool" "$pc" dump "$pool" --passphrase-file "$tmp/pass" --offset 8K --length 5
 check "passphrase read the record" test "$(cat "$tmp/out")" = "hello"
+cp "$tmp/pass" "$tmp/pass-open"
+chmod 644 "$tmp/pass-open"
+expect 2 "a passphrase file of mode 0644 -> 2" "$pc" dump "$pool" --passphrase-file "$tmp/pass-open" --length 1
+check "the message names the passphrase file" \
+	grep -qF "$tmp/pass-open: mode 0644 lets group or others access the passphrase; refused" "$tmp/err"
 expect 0 "change-key passphrase -> another passphrase" "$pc" change-key "$pool" --passphrase-file "$tmp/pass" --new-passphrase-file "$tmp/pass2"
 expect 2 "the old passphrase no longer opens -> 2" "$pc" dump "$pool" --passphrase-file "$tmp/pass" --length 1
 expect 0 "the new passphrase opens" "$pc" dump "$pool" --passphrase-file "$tmp/pass2" --length 1

@@ -89,7 +89,7 @@ int key_close_pool(const char *cmd, const char *path,
 
 /* passphrase.c */
 #define PASSPHRASE_MAX 1024
-int passphrase_from_file(const char *file, char *buf, size_t *len);
+int passphrase_from_fd(int fd, char *buf, size_t *len);
 int passphrase_from_tty(const char *prompt, bool confirm, char *buf,
 			size_t *len);
 
