@@ -169,6 +169,8 @@ int crypt_store_next_read(const char *uuid, char **blob, size_t *len);
 int crypt_store_next_exists(const char *uuid);
 int crypt_store_next_remove(const char *uuid);
 int crypt_store_next_commit(const char *uuid);
+int crypt_store_check(void);
+const char *crypt_store_strerror(int err);
 
 /* keyfile.c */
 int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,

@@ -137,7 +137,7 @@ int crypt_seal_store(const struct crypt_seal *s, const struct crypt_target *t,
 	free(blob);
 	if (ret) {
 		crypt_error("cannot store the sealed key of %s in %s: %s",
-			    t->dev, path, strerror(-ret));
+			    t->dev, path, crypt_store_strerror(ret));
 		keyctl_unlink(key, s->ring);
 		return ret == -EEXIST ? CRYPT_EXIT_EXISTS : CRYPT_EXIT_FAIL;
 	}
