@@ -275,6 +275,27 @@ expect 1 "remove-key --slot 8 (no such slot) -> 1" "$pc" remove-key "$pool" --ke
 expect 0 "create a one-slot pool" "$pc" create "$p2" --size 1M --force --key-file "$key" --no-progress
 expect 5 "remove-key of the last slot -> 5" "$pc" remove-key "$p2" --key-file "$key" --slot 0
 
+# --- a new passphrase needs 8 characters, unless --force-password
+printf 'short12' >"$tmp/pass-short"
+printf 'p\xc3\xa4ssw\xc3\xb6r' >"$tmp/pass-utf8" # 7 characters in 9 bytes
+printf 'eight888' >"$tmp/pass-eight"
+expect 2 "create with a 7-character passphrase -> 2" "$pc" create "$tmp/pool-weak" --size 1M $kdf --passphrase-file "$tmp/pass-short"
+check "the message says why and what to do" \
+	grep -qF "pmemcrypt: create: $tmp/pool-weak: key: 7 characters, fewer than 8; choose a longer one (--force-password takes it)" "$tmp/err"
+check "no pool left after the refusal" test ! -e "$tmp/pool-weak"
+expect 2 "7 characters in 9 UTF-8 bytes -> 2" "$pc" create "$tmp/pool-weak" --size 1M $kdf --passphrase-file "$tmp/pass-utf8"
+expect 0 "create with 8 characters" "$pc" create "$tmp/pool-weak" --size 1M $kdf --passphrase-file "$tmp/pass-eight" --no-progress
+expect 0 "create --force-password with 7 characters" "$pc" create "$tmp/pool-weak" --size 1M --force $kdf --passphrase-file "$tmp/pass-short" --force-password --no-progress
+expect 0 "a short passphrase set before opens the pool (not a new one)" "$pc" dump "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --length 1
+expect 2 "add-key with a short new passphrase -> 2" "$pc" add-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase-file "$tmp/pass-utf8"
+check "the message names the new key" grep -qF "new key: 7 characters, fewer than 8" "$tmp/err"
+expect 0 "add-key --force-password" "$pc" add-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase-file "$tmp/pass-utf8" --force-password
+expect 2 "change-key to a short passphrase on the terminal -> 2" \
+	with_tty "tiny" "tiny" -- "$pc" change-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase
+expect 0 "the refused change left the old passphrase" "$pc" dump "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --length 1
+expect 0 "change-key to 8 characters" "$pc" change-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase-file "$tmp/pass-eight"
+expect 1 "remove-key --force-password does not apply -> 1" "$pc" remove-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-eight" --slot 1 --force-password
+
 # --- check
 expect 0 "check" "$pc" check "$pool" --key-file "$key" --no-progress
 check "check prints a JSON report" json "$tmp/out" \

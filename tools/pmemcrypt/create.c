@@ -37,6 +37,7 @@ static const char create_usage[] =
 	"      --kdf-threads P   Argon2id lanes (default 2)\n"
 	"                        (all three --kdf options, or none)\n"
 	"  -f, --force           overwrite a pool, shrink a longer file\n"
+	FORCE_PASSWORD_HELP
 	PROGRESS_HELP
 	"  -h, --help            show this help\n"
 	"\n"
@@ -118,6 +119,9 @@ static int parse_option(struct create_args *a, int opt, const char *arg)
 	case 'f':
 		a->force = true;
 		return EXIT_OK;
+	case FORCE_PASSWORD_OPT:
+		a->key.force_password = true;
+		return EXIT_OK;
 	case PROGRESS_OPT_ON:
 		a->progress = PROGRESS_ON;
 		return EXIT_OK;
@@ -148,6 +152,7 @@ static int parse_args(struct create_args *a, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		PROGRESS_OPTIONS,
 		KEY_OPTIONS,
+		FORCE_PASSWORD_OPTION,
 		{NULL, 0, NULL, 0},
 	};
 	const char *shorts = "s:c:e:l:fh";

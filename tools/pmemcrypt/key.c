@@ -161,9 +161,40 @@ static int passphrase_tty(const struct key_source *ks, const char *cmd,
 	return ret == -ENXIO ? EXIT_USAGE : EXIT_KEY;
 }
 
-/* Builds a passphrase key from a file or the terminal. */
+/* Characters (UTF-8 code points) of a passphrase. */
+static size_t passphrase_chars(const char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)buf[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * Refuses a new passphrase shorter than PASSPHRASE_MIN characters unless
+ * --force-password was given, as cryptsetup refuses weak ones.
+ */
+static int passphrase_strong(const struct key_source *ks, const char *cmd,
+			     const char *path, const char *buf, size_t len)
+{
+	size_t chars = passphrase_chars(buf, len);
+
+	if (chars >= PASSPHRASE_MIN || ks->force_password)
+		return EXIT_OK;
+	fprintf(stderr,
+		"pmemcrypt: %s: %s: %s: %zu characters, fewer than %d; "
+		"choose a longer one (--force-password takes it)\n",
+		cmd, path, ks->label, chars, PASSPHRASE_MIN);
+	return EXIT_KEY;
+}
+
+/*
+ * Builds a passphrase key from a file or the terminal; a new one (is_new)
+ * is asked twice and must be long enough.
+ */
 static int load_passphrase(const struct key_source *ks, const char *cmd,
-			   const char *path, bool confirm,
+			   const char *path, bool is_new,
 			   struct pmemcrypt_key **key)
 {
 	char buf[PASSPHRASE_MAX + 1] = {0};
@@ -175,7 +206,9 @@ static int load_passphrase(const struct key_source *ks, const char *cmd,
 	if (ks->kind == KEY_OPT_PASS_FILE)
 		ret = passphrase_file(ks, cmd, path, buf, &len);
 	else
-		ret = passphrase_tty(ks, cmd, path, confirm, buf, &len);
+		ret = passphrase_tty(ks, cmd, path, is_new, buf, &len);
+	if (!ret && is_new)
+		ret = passphrase_strong(ks, cmd, path, buf, len);
 	if (!ret) {
 		ret = pmemcrypt_key_from_passphrase(key, buf, len);
 		if (ret)
@@ -188,10 +221,11 @@ static int load_passphrase(const struct key_source *ks, const char *cmd,
 
 /*
  * Builds the key the options name; prints why it cannot and returns an
- * exit code (confirm: ask twice when prompting).
+ * exit code.  is_new: a credential being set (a passphrase is asked twice
+ * and must have PASSPHRASE_MIN characters unless forced).
  */
 int key_source_load(const struct key_source *ks, const char *cmd,
-		    const char *path, bool confirm, struct pmemcrypt_key **key)
+		    const char *path, bool is_new, struct pmemcrypt_key **key)
 {
 	int ret;
 
@@ -202,7 +236,7 @@ int key_source_load(const struct key_source *ks, const char *cmd,
 		ret = pmemcrypt_key_from_keyring(key, ks->arg);
 		break;
 	default:
-		return load_passphrase(ks, cmd, path, confirm, key);
+		return load_passphrase(ks, cmd, path, is_new, key);
 	}
 	return ret ? key_fail(cmd, path, ret) : EXIT_OK;
 }
