@@ -22,8 +22,8 @@ static int master_error(const char *master, int err)
 		return CRYPT_EXIT_USAGE;
 	}
 	crypt_error("master key %s is not in the user keyring (%s): add it "
-		    "first, e.g. keyctl add user %s \"$(head -c 32 "
-		    "/dev/urandom)\" @u, or load its sealed form as at boot",
+		    "first, e.g. head -c 32 /dev/urandom | keyctl padd user "
+		    "%s @u, or load its sealed form as at boot",
 		    master, strerror(-err),
 		    strchr(master, ':') ? strchr(master, ':') + 1 : master);
 	return CRYPT_EXIT_NO_KEY;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # test_docs.sh -- what the documentation promises: each engine's protection
-# stated where users read it, no false claim about tampering.  Prints TAP.
+# stated where users read it, no false claim about tampering; examples
+# that make key files private and keep key bytes off command lines.
+# Prints TAP.
 #
 # usage: test_docs.sh [BUILD-DIR]   (the source tree is found from here)
 set -u
@@ -66,6 +68,36 @@ for f in README.md doc/man/libpmemcrypt.7.md doc/design.md; do
 done
 says doc/man/libpmemcrypt.7.md 'MKTME.{0,40}no integrity' \
 	"MKTME has no integrity either"
+
+# --- examples users copy: key files private from the start, key bytes
+# never in a command's arguments (/proc/PID/cmdline; "$(...)" drops NULs)
+examples=$(ls README.md doc/*.md doc/man/*.md fio-engines/README.md \
+	fio-engines/examples/* ndctl-plugin/README.md tests/vm/README.md \
+	ndctl-plugin/*.c tools/pmemcrypt/*.[ch])
+# lines_match DESC PYTHON-CONDITION-ON-line: passes when no line of the
+# examples satisfies the condition; prints those that do
+lines_match() {
+	if python3 - "$2" $examples >"$tmp" <<'PY'; then ok "$1"; else not_ok "$1"; sed 's/^/#   /' "$tmp"; fi
+import re, sys
+cond, bad = sys.argv[1], False
+for name in sys.argv[2:]:
+    for i, line in enumerate(open(name, errors="replace"), 1):
+        if eval(cond):
+            print(f"{name}:{i}: {line.strip()}")
+            bad = True
+sys.exit(1 if bad else 0)
+PY
+}
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+lines_match "random key files are made with umask 077" \
+	're.search(r"/dev/u?random", line) and re.search(r">\s*\S*key", line) and not re.search(r"umask 0?077", line)'
+lines_match "no key made by \$(head ...) on a command line" \
+	're.search(r"\$\(\s*head\b[^)]*/dev/u?random", line)'
+lines_match "no secret passed to keyctl add as an argument (use keyctl padd)" \
+	're.search(r"keyctl add (user|logon)\b", line)'
+says doc/man/ndctl-crypt.1.md 'never as a command line argument' \
+	"ndctl-crypt(1) says why key bytes stay off command lines"
 
 echo "1..$n"
 exit $failed
