@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <keyutils.h>
 
 struct json_object;
@@ -168,10 +169,18 @@ int crypt_store_next_read(const char *uuid, char **blob, size_t *len);
 int crypt_store_next_exists(const char *uuid);
 int crypt_store_next_remove(const char *uuid);
 int crypt_store_next_commit(const char *uuid);
+int crypt_store_check(void);
+const char *crypt_store_strerror(int err);
 
 /* keyfile.c */
 int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,
 		       unsigned int *key_len);
+const char *crypt_keyfile_refusal(void);
+
+/* perm.c */
+struct stat;
+int crypt_perm_check(const char *path, const struct stat *st,
+		     mode_t forbidden, mode_t fix, char *why, size_t len);
 
 /* keyring.c */
 int crypt_master_check(const char *master, key_serial_t ring);

@@ -179,7 +179,7 @@ int cmd_load_keys(int argc, char **argv, struct ndctl_ctx *ctx)
 	ret = crypt_store_list(&uuids, &n);
 	if (ret) {
 		crypt_error("cannot read the key store %s: %s",
-			    crypt_store_dir(), strerror(-ret));
+			    crypt_store_dir(), crypt_store_strerror(ret));
 		return CRYPT_EXIT_FAIL;
 	}
 	for (i = 0; i < n; i++)

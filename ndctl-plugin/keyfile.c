@@ -2,18 +2,46 @@
 /*
  * keyfile.c -- read a user-supplied AES-XTS key (data key then tweak key)
  * from a file: 64 or 128 hexadecimal digits with an optional final newline,
- * or else 32 or 64 raw bytes.  Every copy is wiped before returning.
+ * or else 32 or 64 raw bytes.  Every copy is wiped before returning.  A
+ * key file others may access, or that someone else owns, is refused.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypt.h"
 
 /* Largest file accepted: 128 hex digits and "\r\n" */
 #define KEYFILE_MAX (2 * CRYPT_KEY_XTS256 + 2)
+
+/* Why the last key file was refused with -EPERM */
+static char refusal[4096 + 256];
+
+/* What is wrong with the key file crypt_keyfile_read() refused (-EPERM). */
+const char *crypt_keyfile_refusal(void)
+{
+	return refusal;
+}
+
+/*
+ * Refuses a regular key file that group or others may access, or that
+ * belongs to neither root nor the user (who could have put another key
+ * there), as ssh refuses a private key: 0 or -EPERM.  Pipes and other
+ * streams (standard input) are taken as they are.
+ */
+static int keyfile_check(const char *path, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	return crypt_perm_check(path, &st, 077, 0600, refusal, sizeof(refusal));
+}
 
 /* Value of one hexadecimal digit, or -1. */
 static int hex_digit(unsigned char c)
@@ -72,7 +100,9 @@ static bool halves_equal(const unsigned char *key, unsigned int len)
 /*
  * Reads the key in @path ("-" for standard input) into @key (@size bytes,
  * at least 64); sets *key_len to 32 or 64.  -EINVAL for a file of another
- * size or shape, -EKEYREJECTED if the data and tweak halves are equal.
+ * size or shape, -EKEYREJECTED if the data and tweak halves are equal,
+ * -EPERM for a file others may access or someone else owns (see
+ * crypt_keyfile_refusal()).
  */
 int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,
 		       unsigned int *key_len)
@@ -88,7 +118,9 @@ int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,
 	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read_upto(fd, buf, sizeof(buf));
+	n = is_stdin ? 0 : keyfile_check(path, fd);
+	if (!n)
+		n = read_upto(fd, buf, sizeof(buf));
 	if (!is_stdin)
 		close(fd);
 	if (n < 0)

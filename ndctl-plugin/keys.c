@@ -95,10 +95,13 @@ int crypt_keyfile_error(const char *path, int err)
 		crypt_error("%s: not a key: give 128 (aes-xts-256) or 64 "
 			    "(aes-xts-128) hex digits, or 64 or 32 raw bytes",
 			    path);
+	else if (err == -EPERM)
+		crypt_error("key file refused: %s", crypt_keyfile_refusal());
 	else
 		crypt_error("cannot read %s: %s", path, strerror(-err));
-	return err == -EKEYREJECTED || err == -EINVAL ? CRYPT_EXIT_USAGE
-						      : CRYPT_EXIT_FAIL;
+	return err == -EKEYREJECTED || err == -EINVAL || err == -EPERM
+		       ? CRYPT_EXIT_USAGE
+		       : CRYPT_EXIT_FAIL;
 }
 
 /* Explains why the kernel refused to add the key. */

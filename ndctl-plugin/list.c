@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* list.c -- 'ndctl-crypt list': namespaces, sealed keys and bindings */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +71,14 @@ int cmd_list(int argc, char **argv, struct ndctl_ctx *ctx)
 	}
 	if (argc - optind > 1)
 		return crypt_usage("list");
+	/* sealed keys in a store others could write are not shown */
+	ret = crypt_store_check();
+	if (ret == -EPERM)
+		fprintf(stderr,
+			"ndctl-crypt: warning: not trusting the key store: "
+			"%s\n",
+			crypt_store_strerror(ret));
+	ret = CRYPT_EXIT_OK;
 	arr = json_object_new_array();
 	if (!arr)
 		return CRYPT_EXIT_FAIL;

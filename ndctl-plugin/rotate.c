@@ -297,7 +297,7 @@ static int new_key(struct rotation *r)
 	ret = crypt_store_read(t->uuid, &blob, &len);
 	if (ret) {
 		crypt_error("%s: new key: cannot read %s: %s", t->dev, r->path,
-			    strerror(-ret));
+			    crypt_store_strerror(ret));
 		return CRYPT_EXIT_FAIL;
 	}
 	if (crypt_blob_key_len(blob, len, &r->key_len) ||
@@ -330,7 +330,7 @@ static int new_key(struct rotation *r)
 	free(blob);
 	if (ret) {
 		crypt_error("%s: new key: cannot store it in %s: %s", t->dev,
-			    r->next_path, strerror(-ret));
+			    r->next_path, crypt_store_strerror(ret));
 		goto fail;
 	}
 	r->created_next = true;
@@ -367,7 +367,7 @@ static int load_next(struct rotation *r)
 	ret = crypt_store_next_read(t->uuid, &blob, &len);
 	if (ret) {
 		crypt_error("%s: load the new key: cannot read %s: %s", t->dev,
-			    r->next_path, strerror(-ret));
+			    r->next_path, crypt_store_strerror(ret));
 		return CRYPT_EXIT_FAIL;
 	}
 	if (crypt_blob_key_len(blob, len, &r->key_len) ||

@@ -22,8 +22,8 @@ static int master_error(const char *master, int err)
 		return CRYPT_EXIT_USAGE;
 	}
 	crypt_error("master key %s is not in the user keyring (%s): add it "
-		    "first, e.g. keyctl add user %s \"$(head -c 32 "
-		    "/dev/urandom)\" @u, or load its sealed form as at boot",
+		    "first, e.g. head -c 32 /dev/urandom | keyctl padd user "
+		    "%s @u, or load its sealed form as at boot",
 		    master, strerror(-err),
 		    strchr(master, ':') ? strchr(master, ':') + 1 : master);
 	return CRYPT_EXIT_NO_KEY;
@@ -137,7 +137,7 @@ int crypt_seal_store(const struct crypt_seal *s, const struct crypt_target *t,
 	free(blob);
 	if (ret) {
 		crypt_error("cannot store the sealed key of %s in %s: %s",
-			    t->dev, path, strerror(-ret));
+			    t->dev, path, crypt_store_strerror(ret));
 		keyctl_unlink(key, s->ring);
 		return ret == -EEXIST ? CRYPT_EXIT_EXISTS : CRYPT_EXIT_FAIL;
 	}

@@ -3,7 +3,8 @@
  * store.c -- the key store: one sealed blob per namespace UUID, in
  * $NDCTL_CRYPT_STORE or /etc/ndctl/crypt, mode 0600, replaced atomically;
  * and, while 'rotate-key' re-encrypts a namespace, the blob of its new key
- * (<uuid>.next.blob), which replaces the current one by a rename.
+ * (<uuid>.next.blob), which replaces the current one by a rename.  A store
+ * or blob that others could have written is not trusted.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +23,36 @@ const char *crypt_store_dir(void)
 	const char *dir = getenv(CRYPT_STORE_ENV);
 
 	return dir && *dir ? dir : CRYPT_STORE_DEFAULT;
+}
+
+/* Why the store or a blob in it was last refused with -EPERM */
+static char refusal[4096 + 256];
+
+/* Describes a store error: the reason of a refusal (-EPERM), or errno's. */
+const char *crypt_store_strerror(int err)
+{
+	return err == -EPERM && refusal[0] ? refusal : strerror(-err);
+}
+
+/*
+ * Checks the store before a blob is read from it or written to it: a
+ * directory that belongs to root (or the user running ndctl-crypt) and
+ * that group and others cannot write, since whoever can write there can
+ * replace a sealed key or remove it.  A missing store is fine (nothing to
+ * read; a write creates it mode 0700).  0, -ENOTDIR, or -EPERM (see
+ * crypt_store_strerror()).
+ */
+int crypt_store_check(void)
+{
+	const char *dir = crypt_store_dir();
+	struct stat st;
+
+	refusal[0] = '\0';
+	if (stat(dir, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return crypt_perm_check(dir, &st, 022, 0700, refusal, sizeof(refusal));
 }
 
 /* File name endings of the current blob and of the new key's blob */
@@ -120,6 +151,8 @@ static int blob_write(const char *uuid, const char *suffix, const void *blob,
 	if (ret)
 		return ret;
 	ret = make_dirs(crypt_store_dir());
+	if (!ret)
+		ret = crypt_store_check();
 	if (ret)
 		return ret;
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
@@ -160,7 +193,10 @@ int crypt_store_next_write(const char *uuid, const void *blob, size_t len)
 	return blob_write(uuid, NEXT_SUFFIX, blob, len, false);
 }
 
-/* Reads a blob into a NUL-terminated buffer the caller frees. */
+/*
+ * Reads a blob into a NUL-terminated buffer the caller frees; -EPERM for
+ * an untrusted store or a blob others could have written.
+ */
 static int blob_read(const char *uuid, const char *suffix, char **blob,
 		     size_t *len)
 {
@@ -171,6 +207,8 @@ static int blob_read(const char *uuid, const char *suffix, char **blob,
 	int fd, ret;
 
 	ret = blob_path(uuid, suffix, path, sizeof(path));
+	if (!ret)
+		ret = crypt_store_check();
 	if (ret)
 		return ret;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -185,6 +223,9 @@ static int blob_read(const char *uuid, const char *suffix, char **blob,
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = crypt_perm_check(path, &st, 022, 0600, refusal, sizeof(refusal));
+	if (ret)
+		goto out;
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		ret = -ENOMEM;
@@ -321,7 +362,8 @@ static int uuid_cmp(const void *a, const void *b)
 
 /*
  * Lists the UUIDs that have a blob in the store, sorted, in an array the
- * caller frees (NULL and 0 for an empty or absent store); -errno.
+ * caller frees (NULL and 0 for an empty or absent store); -errno, -EPERM
+ * for an untrusted store.
  */
 int crypt_store_list(char (**uuids)[CRYPT_UUID_LEN], size_t *count)
 {
@@ -329,9 +371,13 @@ int crypt_store_list(char (**uuids)[CRYPT_UUID_LEN], size_t *count)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *dir;
+	int ret;
 
 	*uuids = NULL;
 	*count = 0;
+	ret = crypt_store_check();
+	if (ret)
+		return ret;
 	dir = opendir(crypt_store_dir());
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
@@ -355,8 +401,7 @@ int crypt_store_list(char (**uuids)[CRYPT_UUID_LEN], size_t *count)
 		memcpy(list[n++], uuid, CRYPT_UUID_LEN);
 	}
 	if (errno) {
-		int ret = -errno;
-
+		ret = -errno;
 		free(list);
 		closedir(dir);
 		return ret;

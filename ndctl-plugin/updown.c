@@ -100,7 +100,7 @@ static int up_load(struct up_state *s)
 	}
 	if (ret) {
 		crypt_error("%s: load sealed key: cannot read %s: %s", t->dev,
-			    path, strerror(-ret));
+			    path, crypt_store_strerror(ret));
 		return CRYPT_EXIT_FAIL;
 	}
 	if (crypt_blob_key_len(blob, len, &s->key_len) ||

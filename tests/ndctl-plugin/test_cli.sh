@@ -126,6 +126,25 @@ check 0 "load-keys skips a key whose namespace is absent" "$tool" load-keys
 grep_out "$uuid.blob has no namespace on this machine" \
 	"load-keys names the key without a namespace"
 grep_out "1 stored keys without a namespace" "load-keys counts it"
+# a store others can write, or another user owns, is not trusted
+chmod 777 "$NDCTL_CRYPT_STORE"
+check 1 "load-keys with a store others can write" "$tool" load-keys
+grep_out "cannot read the key store $NDCTL_CRYPT_STORE: $NDCTL_CRYPT_STORE has mode 0777: group or others may write to it; run 'chmod 700 $NDCTL_CRYPT_STORE'" \
+	"load-keys names the store, its mode and the fix"
+check 0 "list with a store others can write" "$tool" list
+grep_out "warning: not trusting the key store: .*mode 0777" "list says it does not trust the store"
+chmod 700 "$NDCTL_CRYPT_STORE"
+if chown 65534 "$NDCTL_CRYPT_STORE" 2>/dev/null && [ "$(id -u)" != 65534 ]; then
+	check 1 "load-keys with a store another user owns" "$tool" load-keys
+	grep_out "$NDCTL_CRYPT_STORE is owned by uid 65534, neither root nor you" \
+		"load-keys names the store's owner"
+	chown "$(id -u)" "$NDCTL_CRYPT_STORE"
+else
+	n=$((n + 2))
+	echo "ok $((n - 1)) - load-keys with a store another user owns # SKIP not root"
+	echo "ok $n - load-keys names the store's owner # SKIP not root"
+fi
+check 0 "load-keys once the store is safe again" "$tool" load-keys
 rm -rf "$NDCTL_CRYPT_STORE"
 echo not-a-directory >"$NDCTL_CRYPT_STORE"
 check 1 "load-keys with an unreadable store" "$tool" load-keys

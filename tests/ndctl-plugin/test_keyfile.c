@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* test_keyfile.c -- reading user-supplied keys: hex or raw, sizes, halves */
+/*
+ * test_keyfile.c -- reading user-supplied keys: hex or raw, sizes, halves;
+ * files others may access or someone else owns are refused
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -8,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -156,6 +160,73 @@ static void test_invalid(void **state)
 	assert_int_equal(crypt_keyfile_read(path, key, 32, &len), -EINVAL);
 }
 
+/* A key file that group or others may access in any way is refused. */
+static void test_open_modes(void **state)
+{
+	static const mode_t modes[] = {0644, 0640, 0604, 0620,
+				       0602, 0610, 0601, 0660};
+	unsigned char key[64], raw[64];
+	unsigned int len = 0;
+	size_t i;
+
+	pattern(raw, sizeof(raw));
+	put(raw, sizeof(raw));
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(chmod(path, modes[i]), 0);
+		assert_int_equal(
+			crypt_keyfile_read(path, key, sizeof(key), &len),
+			-EPERM);
+	}
+	/* the reason names the file, its mode and the fix */
+	assert_non_null(strstr(crypt_keyfile_refusal(), path));
+	assert_non_null(strstr(crypt_keyfile_refusal(), "mode 0660"));
+	assert_non_null(strstr(crypt_keyfile_refusal(), "chmod 600"));
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(crypt_keyfile_read(path, key, sizeof(key), &len), 0);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(crypt_keyfile_read(path, key, sizeof(key), &len), 0);
+	assert_memory_equal(key, raw, sizeof(raw));
+}
+
+/* A key file that belongs to neither root nor the user is refused. */
+static void test_owner(void **state)
+{
+	unsigned char key[64], raw[64];
+	unsigned int len = 0;
+
+	if (geteuid() != 0)
+		skip(); /* only root can give a file away */
+	pattern(raw, sizeof(raw));
+	put(raw, sizeof(raw));
+	assert_int_equal(chown(path, 65534, (gid_t)-1), 0);
+	assert_int_equal(crypt_keyfile_read(path, key, sizeof(key), &len),
+			 -EPERM);
+	assert_non_null(strstr(crypt_keyfile_refusal(), "owned by uid 65534"));
+	assert_int_equal(chown(path, 0, (gid_t)-1), 0);
+	assert_int_equal(crypt_keyfile_read(path, key, sizeof(key), &len), 0);
+}
+
+/* Standard input ("-") is taken as it is. */
+static void test_stdin(void **state)
+{
+	unsigned char key[64], raw[64];
+	unsigned int len = 0;
+	int saved = dup(STDIN_FILENO), fd;
+
+	pattern(raw, sizeof(raw));
+	put(raw, sizeof(raw));
+	assert_int_equal(chmod(path, 0644), 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0 && saved >= 0);
+	assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	assert_int_equal(crypt_keyfile_read("-", key, sizeof(key), &len), 0);
+	assert_memory_equal(key, raw, sizeof(raw));
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +234,9 @@ int main(void)
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_equal_halves),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_open_modes),
+		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_stdin),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -57,9 +57,11 @@ img=$work/nvdimm.img
 dimm_mb=$((2 * $(numfmt --from=iec "$ns_size") / 1048576))
 mark=PMEMCRYPT-MARK-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 head -c 32 /dev/urandom >"$work/master.key"
-# key test vectors: 64 bytes (data key, tweak key), hex
+# key test vectors: 64 bytes (data key, tweak key), hex, mode 0600 (a key
+# file others may read is refused)
 for k in A B C; do
-	head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/key$k.hex"
+	(umask 077 && head -c 64 /dev/urandom | od -An -tx1 |
+		tr -d ' \n' >"$work/key$k.hex")
 done
 # the marker block: its text on every line, 4096 bytes
 block=""

@@ -3,7 +3,8 @@
  * test_store.c -- the blob store in a temporary directory named by
  * $NDCTL_CRYPT_STORE: paths by UUID, atomic writes, mode 0600, no
  * overwrite without force, read back, remove; the new key's blob of a
- * rotation beside the current one, and its commit.
+ * rotation beside the current one, and its commit; a store or blob that
+ * others could write, or that another user owns, is not trusted.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -334,6 +335,89 @@ static void test_next_commit(void **state)
 	assert_blob(BLOB2);
 }
 
+/* Asserts the store refuses everything with -EPERM, naming @why. */
+static void assert_untrusted(const char *why)
+{
+	char(*uuids)[CRYPT_UUID_LEN];
+	size_t len, n;
+	char *blob;
+
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), -EPERM);
+	assert_non_null(strstr(crypt_store_strerror(-EPERM), why));
+	assert_int_equal(crypt_store_next_read(UUID, &blob, &len), -EPERM);
+	assert_int_equal(crypt_store_list(&uuids, &n), -EPERM);
+	assert_int_equal(crypt_store_write(UUID, BLOB2, strlen(BLOB2), true),
+			 -EPERM);
+	assert_int_equal(crypt_store_next_write(UUID, BLOB2, strlen(BLOB2)),
+			 -EPERM);
+	assert_int_equal(crypt_store_check(), -EPERM);
+}
+
+/* A store that group or others can write is not trusted. */
+static void test_store_mode(void **state)
+{
+	static const mode_t bad[] = {0777, 0770, 0702, 0720, 0733};
+	char(*uuids)[CRYPT_UUID_LEN];
+	size_t i, n;
+
+	assert_int_equal(crypt_store_check(), 0); /* no store yet */
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(crypt_store_next_write(UUID, BLOB1, strlen(BLOB1)), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(chmod(store, bad[i]), 0);
+		assert_untrusted("group or others may write to it");
+	}
+	/* the reason names the store, its mode and the fix */
+	assert_non_null(strstr(crypt_store_strerror(-EPERM), store));
+	assert_non_null(strstr(crypt_store_strerror(-EPERM), "mode 0733"));
+	assert_non_null(strstr(crypt_store_strerror(-EPERM), "chmod 700"));
+	/* readable by others is fine: blobs are sealed */
+	assert_int_equal(chmod(store, 0755), 0);
+	assert_blob(BLOB1);
+	assert_int_equal(crypt_store_list(&uuids, &n), 0);
+	assert_int_equal(n, 1);
+	free(uuids);
+	/* other errors keep their own text */
+	assert_string_equal(crypt_store_strerror(-ENOENT), strerror(ENOENT));
+}
+
+/* A store or a blob that another user owns is not trusted. */
+static void test_store_owner(void **state)
+{
+	if (geteuid() != 0)
+		skip(); /* only root can give a file away */
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(chown(store, 65534, (gid_t)-1), 0);
+	assert_untrusted("owned by uid 65534");
+	assert_int_equal(chown(store, 0, (gid_t)-1), 0);
+	assert_blob(BLOB1);
+}
+
+/* A blob that others could write, or another user owns, is not trusted. */
+static void test_blob_perm(void **state)
+{
+	char path[256];
+	size_t len;
+	char *blob;
+
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	crypt_store_path(UUID, path, sizeof(path));
+	assert_int_equal(chmod(path, 0622), 0);
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), -EPERM);
+	assert_non_null(strstr(crypt_store_strerror(-EPERM), path));
+	assert_non_null(strstr(crypt_store_strerror(-EPERM), "chmod 600"));
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_blob(BLOB1);
+	if (geteuid() != 0)
+		return;
+	assert_int_equal(chown(path, 65534, (gid_t)-1), 0);
+	assert_int_equal(crypt_store_read(UUID, &blob, &len), -EPERM);
+	assert_non_null(strstr(crypt_store_strerror(-EPERM), "owned by uid"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +434,12 @@ int main(void)
 		cmocka_unit_test(test_name_uuid),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_mode, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_owner, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_blob_perm, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_next_commit, setup,
 						teardown),
 	};

@@ -35,9 +35,13 @@ check "create-key" ndctl-crypt create-key $ns
 check "blob stored, mode 0600" sh -c "ls -l $blob | grep -q '^-rw------- '"
 check "list: sealed aes-xts-256 key" json_has algorithm '"aes-xts-256"'
 check "second create-key: exit 4" exit_is 4 ndctl-crypt create-key $ns
-head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' >/tmp/key.hex
+(umask 077 && head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' >/tmp/key.hex)
+chmod 644 /tmp/key.hex
+check "import-key refuses a key file others can read: exit 2" \
+	exit_is 2 ndctl-crypt import-key -f -k /tmp/key.hex $uuid
+chmod 600 /tmp/key.hex
 check "import-key --force" ndctl-crypt import-key -f -k /tmp/key.hex $uuid
-check "no plaintext key in the blob" sh -c "! grep -q $(cat /tmp/key.hex) $blob"
+check "no plaintext key in the blob" sh -c "! grep -qFf /tmp/key.hex $blob"
 rm -f /tmp/key.hex
 enc=$(keyctl search @u encrypted pmemcrypt:$uuid)
 check "encrypted key pmemcrypt:$uuid loaded" test -n "$enc"

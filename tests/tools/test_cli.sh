@@ -98,6 +98,8 @@ with_tty() {
 	python3 "$tmp/pty_run.py" "$@"
 }
 
+# key and passphrase files must be private to their owner (see below)
+umask 077
 pool=$tmp/pool
 key=$tmp/key
 head -c 32 /dev/urandom >"$key"
@@ -143,10 +145,14 @@ expect 1 "info with two pools -> 1" "$pc" info "$pool" "$pool"
 expect 0 "create a 16M pool with a key file" "$pc" create "$pool" --size 16M --key-file "$key" --no-progress
 check "create prints the new pool as JSON" json "$tmp/out" 'j["slots"][0]["type"] == "raw"'
 check "the pool file is 16 MiB" test "$(stat -c %s "$pool")" -eq $((16 << 20))
+check "create names the engine and what it protects" \
+	grep -q "^pmemcrypt: create: $pool: software engine: the media and every copy of the file hold ciphertext" "$tmp/err"
 expect 0 "info" "$pc" info "$pool"
 check "info JSON parses (json.tool)" python3 -m json.tool "$tmp/out" /dev/null
 check "info: version, cipher, uuid, sizes" json "$tmp/out" \
 	'j["version"] == "1.0" and j["cipher"] == "aes-256-xts" and len(j["uuid"]) == 36 and j["uuid"].count("-") == 4 and 0 < j["size"] <= j["file_size"] and j["units"] > 0 and j["blocks"] >= j["units"] and j["lanes"] > 0 and "generation" in j'
+check "info: the software engine and what it protects" json "$tmp/out" \
+	'j["engine"] == "software" and "every copy of the file hold ciphertext" in j["protection"]'
 check "info: both header copies ok" json "$tmp/out" \
 	'[h["status"] for h in j["headers"]] == ["ok", "ok"]'
 check "info: one raw slot" json "$tmp/out" \
@@ -198,11 +204,45 @@ expect 2 "31-byte key file -> 2" "$pc" dump "$pool" --key-file "$tmp/short"
 expect 2 "passphrase on a raw-key pool -> 2" "$pc" check "$pool" --passphrase-file "$tmp/pass"
 expect 2 "keyring key that does not exist -> 2" "$pc" dump "$pool" --keyring "$desc-none"
 
+# --- key and passphrase files that others may access, or that someone
+# else owns, are refused (exit 2), as ssh refuses such private keys
+cp "$key" "$tmp/key-open"
+for mode in 644 640 604 620 602 610; do
+	chmod "$mode" "$tmp/key-open"
+	expect 2 "a key file of mode 0$mode -> 2" "$pc" dump "$pool" --key-file "$tmp/key-open" --length 1
+done
+check "the message names the file, its mode and the fix" \
+	grep -qF "pmemcrypt: dump: $pool: $tmp/key-open: mode 0610 lets group or others access the key; refused: run 'chmod 600 $tmp/key-open'" "$tmp/err"
+check "nothing is dumped" test ! -s "$tmp/out"
+chmod 600 "$tmp/key-open"
+expect 0 "the same file once chmod 600" "$pc" dump "$pool" --key-file "$tmp/key-open" --offset 8K --length 5
+cp "$tmp/key2" "$tmp/key2-open"
+chmod 644 "$tmp/key2-open"
+expect 2 "a new key file of mode 0644: add-key -> 2" "$pc" add-key "$pool" --key-file "$key" --new-key-file "$tmp/key2-open"
+expect 0 "info after the refused add-key" "$pc" info "$pool"
+check "no slot was added" json "$tmp/out" 'len(j["slots"]) == 1'
+cp "$key" "$tmp/key-other"
+if chown 65534 "$tmp/key-other" 2>/dev/null && [ "$(id -u)" != 65534 ]; then
+	expect 2 "a key file owned by someone else (uid 65534) -> 2" "$pc" dump "$pool" --key-file "$tmp/key-other" --length 1
+	check "the message names the owner" \
+		grep -qF "$tmp/key-other: owned by uid 65534, neither you (uid $(id -u)) nor root" "$tmp/err"
+else
+	skip "a key file owned by someone else -> 2" "cannot chown here (not root)"
+	skip "the message names the owner" "cannot chown here"
+fi
+expect 0 "a key from a pipe (--key-file -) is not a file to check" \
+	bash -c "cat '$tmp/key-open' | '$pc' dump '$pool' --key-file - --offset 8K --length 5"
+
 # --- key slots
 expect 0 "add-key --new-passphrase-file" "$pc" add-key "$pool" --key-file "$key" --new-passphrase-file "$tmp/pass"
 check "add-key prints the new slot" json "$tmp/out" 'j["slot"] == 1 and j["type"] == "passphrase"'
 expect 0 "the passphrase opens the pool" "$pc" dump "$pool" --passphrase-file "$tmp/pass" --offset 8K --length 5
 check "passphrase read the record" test "$(cat "$tmp/out")" = "hello"
+cp "$tmp/pass" "$tmp/pass-open"
+chmod 644 "$tmp/pass-open"
+expect 2 "a passphrase file of mode 0644 -> 2" "$pc" dump "$pool" --passphrase-file "$tmp/pass-open" --length 1
+check "the message names the passphrase file" \
+	grep -qF "$tmp/pass-open: mode 0644 lets group or others access the passphrase; refused" "$tmp/err"
 expect 0 "change-key passphrase -> another passphrase" "$pc" change-key "$pool" --passphrase-file "$tmp/pass" --new-passphrase-file "$tmp/pass2"
 expect 2 "the old passphrase no longer opens -> 2" "$pc" dump "$pool" --passphrase-file "$tmp/pass" --length 1
 expect 0 "the new passphrase opens" "$pc" dump "$pool" --passphrase-file "$tmp/pass2" --length 1
@@ -234,6 +274,27 @@ expect 2 "the removed key no longer opens -> 2" "$pc" dump "$pool" --key-file "$
 expect 1 "remove-key --slot 8 (no such slot) -> 1" "$pc" remove-key "$pool" --key-file "$key" --slot 8
 expect 0 "create a one-slot pool" "$pc" create "$p2" --size 1M --force --key-file "$key" --no-progress
 expect 5 "remove-key of the last slot -> 5" "$pc" remove-key "$p2" --key-file "$key" --slot 0
+
+# --- a new passphrase needs 8 characters, unless --force-password
+printf 'short12' >"$tmp/pass-short"
+printf 'p\xc3\xa4ssw\xc3\xb6r' >"$tmp/pass-utf8" # 7 characters in 9 bytes
+printf 'eight888' >"$tmp/pass-eight"
+expect 2 "create with a 7-character passphrase -> 2" "$pc" create "$tmp/pool-weak" --size 1M $kdf --passphrase-file "$tmp/pass-short"
+check "the message says why and what to do" \
+	grep -qF "pmemcrypt: create: $tmp/pool-weak: key: 7 characters, fewer than 8; choose a longer one (--force-password takes it)" "$tmp/err"
+check "no pool left after the refusal" test ! -e "$tmp/pool-weak"
+expect 2 "7 characters in 9 UTF-8 bytes -> 2" "$pc" create "$tmp/pool-weak" --size 1M $kdf --passphrase-file "$tmp/pass-utf8"
+expect 0 "create with 8 characters" "$pc" create "$tmp/pool-weak" --size 1M $kdf --passphrase-file "$tmp/pass-eight" --no-progress
+expect 0 "create --force-password with 7 characters" "$pc" create "$tmp/pool-weak" --size 1M --force $kdf --passphrase-file "$tmp/pass-short" --force-password --no-progress
+expect 0 "a short passphrase set before opens the pool (not a new one)" "$pc" dump "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --length 1
+expect 2 "add-key with a short new passphrase -> 2" "$pc" add-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase-file "$tmp/pass-utf8"
+check "the message names the new key" grep -qF "new key: 7 characters, fewer than 8" "$tmp/err"
+expect 0 "add-key --force-password" "$pc" add-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase-file "$tmp/pass-utf8" --force-password
+expect 2 "change-key to a short passphrase on the terminal -> 2" \
+	with_tty "tiny" "tiny" -- "$pc" change-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase
+expect 0 "the refused change left the old passphrase" "$pc" dump "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --length 1
+expect 0 "change-key to 8 characters" "$pc" change-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-short" --new-passphrase-file "$tmp/pass-eight"
+expect 1 "remove-key --force-password does not apply -> 1" "$pc" remove-key "$tmp/pool-weak" --passphrase-file "$tmp/pass-eight" --slot 1 --force-password
 
 # --- check
 expect 0 "check" "$pc" check "$pool" --key-file "$key" --no-progress
@@ -335,6 +396,27 @@ exec 7>&-
 wait "$holder_pid"
 holder_pid=
 expect 0 "dump once the helper closed the pool" "$pc" dump "$pool" --key-file "$key" --length 1
+
+# --- the hardware engine: a fake sysfs binds the device holding $tmp to an
+# MKTME key (as tests/lib/test_engine.c does), so the library takes the
+# plain file for media on a bound namespace
+hwsys=$tmp/sys
+region=devices/platform/e820_pmem/ndbus0/region0
+mkdir -p "$hwsys/$region/namespace0.0/block/pmem0" "$hwsys/dev/block"
+echo 4 >"$hwsys/$region/namespace0.0/nstype"
+echo "912345 cli-test-key 1" >"$hwsys/$region/namespace0.0/mktme_key"
+ln -s "$hwsys/$region/namespace0.0/block/pmem0" \
+	"$hwsys/dev/block/$(stat -c %Hd:%Ld "$tmp")"
+expect 0 "create --engine hardware on a bound namespace (fake sysfs)" \
+	env PMEMCRYPT_SYSFS_ROOT="$hwsys" "$pc" create "$tmp/hw" --size 4M \
+	--engine hardware --key-file "$key" --no-progress
+check "create says the hardware pool's file reads as plaintext" \
+	grep -q "^pmemcrypt: create: $tmp/hw: hardware engine: .*the file reads as plaintext to anyone who can read it" "$tmp/err"
+check "create's JSON: the hardware engine and what it protects" json "$tmp/out" \
+	'j["engine"] == "hardware" and j["version"] == "1.1" and "plaintext" in j["protection"]'
+expect 0 "info on the hardware pool (no binding needed)" "$pc" info "$tmp/hw"
+check "info: the hardware engine and what it protects" json "$tmp/out" \
+	'j["engine"] == "hardware" and "copies and backups" in j["protection"]'
 
 # --- out of space (exit 5) and other system errors (exit 6)
 expect 5 "create in a 16K file -> 5" "$pc" create "$tmp/tiny" --size 16K --key-file "$key"

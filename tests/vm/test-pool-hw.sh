@@ -43,7 +43,8 @@ key+=8899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677
 for ((i = 0; i < ${#key}; i += 2)); do
 	printf '%b' "\\x${key:i:2}"
 done >"$work/mktme-key"
-head -c 32 /dev/urandom >"$work/key"
+# pmemcrypt refuses key files others may access: mode 0600 here and in the VM
+(umask 077 && head -c 32 /dev/urandom >"$work/key")
 fs_mark=PCHW-FILE-RECORD-$$
 dax_mark=PCHW-DAX-RECORD-$$
 

@@ -17,8 +17,9 @@ top=$(cd "$bdir/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 img=$work/pool.img
-head -c 32 /dev/urandom >"$work/key"
-head -c 32 /dev/urandom >"$work/badkey"
+# pmemcrypt refuses key files others may access: mode 0600 here and in the VM
+(umask 077 && head -c 32 /dev/urandom >"$work/key" &&
+	head -c 32 /dev/urandom >"$work/badkey")
 dax_mark=PMEMCRYPT-VM-DAX-RECORD-$$
 fs_mark=PMEMCRYPT-VM-FILE-RECORD-$$
 control_mark=PMEMCRYPT-VM-PLAIN-CONTROL-$$

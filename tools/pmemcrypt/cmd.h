@@ -48,6 +48,7 @@ int pool_arg(const char *cmd, int argc, char **argv, int first,
 
 /* info.c: the pool header as JSON on stdout, for info and create */
 int info_print(const char *cmd, const char *path);
+const char *engine_protection(enum pmemcrypt_engine engine);
 
 /* json.c */
 struct json_object;

@@ -27,6 +27,9 @@ static const char create_usage[] =
 	"  -e, --engine NAME     auto (default): hardware on a namespace\n"
 	"                        bound to an MKTME key, else software;\n"
 	"                        software; or hardware (fails unless bound)\n"
+	"                        software: the file and its copies are\n"
+	"                        ciphertext; hardware: the media is, but the\n"
+	"                        file reads as plaintext on this host\n"
 	"  -l, --lanes N         concurrent-writer lanes (default 16)\n"
 	"      --tx-units N      units of one atomic update (default 1020)\n"
 	"      --kdf-time T      Argon2id passes (default 3)\n"
@@ -34,6 +37,7 @@ static const char create_usage[] =
 	"      --kdf-threads P   Argon2id lanes (default 2)\n"
 	"                        (all three --kdf options, or none)\n"
 	"  -f, --force           overwrite a pool, shrink a longer file\n"
+	FORCE_PASSWORD_HELP
 	PROGRESS_HELP
 	"  -h, --help            show this help\n"
 	"\n"
@@ -115,6 +119,9 @@ static int parse_option(struct create_args *a, int opt, const char *arg)
 	case 'f':
 		a->force = true;
 		return EXIT_OK;
+	case FORCE_PASSWORD_OPT:
+		a->key.force_password = true;
+		return EXIT_OK;
 	case PROGRESS_OPT_ON:
 		a->progress = PROGRESS_ON;
 		return EXIT_OK;
@@ -145,6 +152,7 @@ static int parse_args(struct create_args *a, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		PROGRESS_OPTIONS,
 		KEY_OPTIONS,
+		FORCE_PASSWORD_OPTION,
 		{NULL, 0, NULL, 0},
 	};
 	const char *shorts = "s:c:e:l:fh";
@@ -258,6 +266,7 @@ int cmd_create(int argc, char **argv)
 	struct pmemcrypt_config *cfg = NULL;
 	struct pmemcrypt_pool *pool = NULL;
 	struct pmemcrypt_key *key = NULL;
+	enum pmemcrypt_engine engine;
 	struct progress bar;
 	bool created = false;
 	int ret;
@@ -277,9 +286,14 @@ int cmd_create(int argc, char **argv)
 		goto out_unlink;
 	ret = pmemcrypt_pool_create(&pool, a.path, cfg, key);
 	progress_end(&bar);
-	if (!ret)
-		ret = pmemcrypt_pool_close(&pool);
 	if (!ret) {
+		engine = pmemcrypt_pool_engine(pool);
+		ret = pmemcrypt_pool_close(&pool);
+	}
+	if (!ret) {
+		fprintf(stderr, "pmemcrypt: %s: %s: %s engine: %s\n", cmd,
+			a.path, pmemcrypt_engine_name(engine),
+			engine_protection(engine));
 		ret = info_print(cmd, a.path);
 		goto out;
 	}

@@ -12,10 +12,32 @@ static const char info_usage[] =
 	"usage: pmemcrypt info <pool>\n"
 	"\n"
 	"Print the public header of a pool as JSON: format version, UUID,\n"
-	"engine, cipher, sizes, lanes, the state of both header copies and\n"
-	"the key slots in use.  No key is needed and none is shown.\n"
+	"engine and what it protects, cipher, sizes, lanes, the state of\n"
+	"both header copies and the key slots in use.  No key is needed and\n"
+	"none is shown.\n"
 	"\n"
 	"  -h, --help            show this help\n";
+
+/*
+ * What a pool of an engine protects, in one line: the "protection" field of
+ * pmemcrypt-info(1) and the line create prints; scripts may compare it.
+ */
+const char *engine_protection(enum pmemcrypt_engine engine)
+{
+	switch (engine) {
+	case PMEMCRYPT_ENGINE_SOFTWARE:
+		return "the media and every copy of the file hold ciphertext; "
+		       "plaintext is only in the memory of the process that "
+		       "has the pool open";
+	case PMEMCRYPT_ENGINE_HARDWARE:
+		return "the memory controller encrypts the media at rest; on "
+		       "this host the file reads as plaintext to anyone who "
+		       "can read it, without a key, and so do its copies and "
+		       "backups";
+	default:
+		return "unknown";
+	}
+}
 
 /* One used key slot: its index, type and how it is opened. */
 static struct json_object *slot_json(int index,
@@ -69,6 +91,7 @@ static struct json_object *info_json(const struct pmemcrypt_info *info,
 	uuid_str(info->uuid, buf);
 	json_add_str(obj, "uuid", buf);
 	json_add_str(obj, "engine", pmemcrypt_engine_name(info->engine));
+	json_add_str(obj, "protection", engine_protection(info->engine));
 	json_add_str(obj, "cipher", pmemcrypt_cipher_name(info->cipher));
 	json_add_u64(obj, "size", info->size);
 	json_add_u64(obj, "file_size", info->file_size);

@@ -21,6 +21,11 @@ enum key_opt {
 #define KEY_OPT_BASE 0x100     /* --key-file, --passphrase, ... */
 #define NEW_KEY_OPT_BASE 0x110 /* --new-key-file, --new-passphrase, ... */
 
+#define FORCE_PASSWORD_OPT 0x120 /* --force-password */
+
+/* Characters a new passphrase needs, unless --force-password is given */
+#define PASSPHRASE_MIN 8
+
 /* clang-format off */
 #define KEY_OPTIONS							\
 	{ "key-file", required_argument, NULL,				\
@@ -41,6 +46,9 @@ enum key_opt {
 	  NEW_KEY_OPT_BASE + KEY_OPT_PROMPT },				\
 	{ "new-keyring", required_argument, NULL,			\
 	  NEW_KEY_OPT_BASE + KEY_OPT_KEYRING }
+
+#define FORCE_PASSWORD_OPTION						\
+	{ "force-password", no_argument, NULL, FORCE_PASSWORD_OPT }
 /* clang-format on */
 
 #define KEY_HELP                                                            \
@@ -61,13 +69,18 @@ enum key_opt {
 	"      --new-keyring DESC\n"                             \
 	"                        the kernel keyring user key DESC\n"
 
+#define FORCE_PASSWORD_HELP                                              \
+	"      --force-password  take a new passphrase shorter than 8\n" \
+	"                        characters\n"
+
 /* Where one key comes from, as the command line said. */
 struct key_source {
 	const char *label;  /* "key" or "new key", for messages */
 	const char *prompt; /* what --passphrase asks */
 	const char *arg;    /* file name or keyring description */
 	enum key_opt kind;
-	int given; /* how many key options were given */
+	int given;	     /* how many key options were given */
+	bool force_password; /* a new passphrase may be short */
 };
 
 /* clang-format off */
@@ -79,7 +92,7 @@ bool key_source_parse(struct key_source *ks, int base, int opt,
 		      const char *arg);
 int key_source_check(const struct key_source *ks, const char *cmd);
 int key_source_load(const struct key_source *ks, const char *cmd,
-		    const char *path, bool confirm, struct pmemcrypt_key **key);
+		    const char *path, bool is_new, struct pmemcrypt_key **key);
 int key_open_pool(const struct key_source *ks, const char *cmd,
 		  const char *path, unsigned int flags,
 		  struct pmemcrypt_pool **pool, struct pmemcrypt_key **key);
@@ -89,7 +102,7 @@ int key_close_pool(const char *cmd, const char *path,
 
 /* passphrase.c */
 #define PASSPHRASE_MAX 1024
-int passphrase_from_file(const char *file, char *buf, size_t *len);
+int passphrase_from_fd(int fd, char *buf, size_t *len);
 int passphrase_from_tty(const char *prompt, bool confirm, char *buf,
 			size_t *len);
 

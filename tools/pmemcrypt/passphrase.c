@@ -44,20 +44,13 @@ static int read_all(int fd, char *buf, size_t max, size_t *len)
 }
 
 /*
- * Reads a passphrase from a file ("-" = stdin) into buf, which holds
+ * Reads a passphrase from an open file into buf, which holds
  * PASSPHRASE_MAX + 1 bytes; one trailing newline is dropped.
  */
-int passphrase_from_file(const char *file, char *buf, size_t *len)
+int passphrase_from_fd(int fd, char *buf, size_t *len)
 {
-	bool is_stdin = strcmp(file, "-") == 0;
-	int fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC);
-	int ret;
+	int ret = read_all(fd, buf, PASSPHRASE_MAX + 1, len);
 
-	if (fd < 0)
-		return -errno;
-	ret = read_all(fd, buf, PASSPHRASE_MAX + 1, len);
-	if (!is_stdin)
-		close(fd);
 	if (ret)
 		return ret;
 	if (*len > PASSPHRASE_MAX)

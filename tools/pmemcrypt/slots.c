@@ -15,7 +15,7 @@ static const char add_key_usage[] =
 	"Add a key slot that the new key opens.  The key option names a key\n"
 	"that already opens the pool.  Data is not re-encrypted.\n"
 	"\n"
-	"  -h, --help            show this help\n"
+	"  -h, --help            show this help\n" FORCE_PASSWORD_HELP
 	"\n" KEY_HELP "\n" NEW_KEY_HELP;
 
 static const char remove_key_usage[] =
@@ -34,7 +34,7 @@ static const char change_key_usage[] =
 	"Replace the slot the key opens by one the new key opens.  Data is\n"
 	"not re-encrypted.\n"
 	"\n"
-	"  -h, --help            show this help\n"
+	"  -h, --help            show this help\n" FORCE_PASSWORD_HELP
 	"\n" KEY_HELP "\n" NEW_KEY_HELP;
 
 /* The command line of the slot commands. */
@@ -64,6 +64,7 @@ static int parse_slot_args(struct slot_args *a, int argc, char **argv,
 		{"help", no_argument, NULL, 'h'},
 		KEY_OPTIONS,
 		NEW_KEY_OPTIONS,
+		FORCE_PASSWORD_OPTION,
 		{NULL, 0, NULL, 0},
 	};
 	int opt, ret, idx = 0;
@@ -79,6 +80,10 @@ static int parse_slot_args(struct slot_args *a, int argc, char **argv,
 		if (opt == 'h') {
 			fputs(a->usage, stdout);
 			return -1;
+		}
+		if (opt == FORCE_PASSWORD_OPT && want_new_key) {
+			a->new_key.force_password = true;
+			continue;
 		}
 		if (opt == 's' && want_slot) {
 			ret = parse_slot(a, optarg);

@@ -95,5 +95,5 @@ check "record written to the device-dax pool" \
 check "device-dax record read back after reopen" \
 	dump_has "$dax" 8192 "$dax_mark"
 check "a wrong key is refused (exit 2)" sh -c \
-	"head -c 32 /dev/zero >/tmp/zero; pmemcrypt dump --key-file /tmp/zero $dax >/dev/null 2>&1; test \$? -eq 2"
+	"(umask 077; head -c 32 /dev/zero >/tmp/zero); pmemcrypt dump --key-file /tmp/zero $dax >/dev/null 2>&1; test \$? -eq 2"
 tap_done
