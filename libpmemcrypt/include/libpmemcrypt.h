@@ -156,14 +156,28 @@ const char *pmemcrypt_engine_name(enum pmemcrypt_engine engine);
 struct pmemcrypt_pool;
 
 /*
- * Creates a pool in a file (created if missing) or device-dax and opens
- * it.  Earlier contents of the file are not erased: blocks not yet
- * rewritten keep them until they are.  Create pools in new files, or
- * erase a device before use.
+ * Creates a pool in a file (created if missing, mode 0600) or device-dax
+ * and opens it.  A symbolic link at path is refused (PMEMCRYPT_E_INVALID),
+ * never followed; a file this call made is removed again when it fails.
+ * Earlier contents of the file are not erased: blocks not yet rewritten
+ * keep them until they are.  Create pools in new files, or erase a
+ * device before use.
  */
 int pmemcrypt_pool_create(struct pmemcrypt_pool **pool, const char *path,
 			  const struct pmemcrypt_config *cfg,
 			  const struct pmemcrypt_key *key) PMEMCRYPT_WUR;
+
+/*
+ * The same on a file or device-dax the caller opened read-write (as
+ * libpmem2 takes a source from a descriptor): what is checked is what is
+ * used.  fd stays the caller's; the pool works on a duplicate, which
+ * shares fd's lock (close fd after the pool if it must stay locked).
+ * name is used in messages.
+ */
+int pmemcrypt_pool_create_fd(struct pmemcrypt_pool **pool, int fd,
+			     const char *name,
+			     const struct pmemcrypt_config *cfg,
+			     const struct pmemcrypt_key *key) PMEMCRYPT_WUR;
 
 enum pmemcrypt_open_flags {
 	/* Rewrite a corrupt header copy from the intact one. */

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,38 +19,94 @@
 #include "layout.h"
 #include "store.h"
 
-/* Opens and locks the pool file; returns its usable size in *size. */
-static int file_open(const char *path, int create, int *fdp, uint64_t *size)
+/* Takes the pool lock of fd and returns its usable size in *size. */
+static int file_lock(int fd, const char *path, uint64_t *size)
 {
 	struct pmem2_source *src;
-	int fd, ret;
 	size_t sz;
+	int ret;
 
-	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-	if (fd < 0)
-		return pc_err(-errno, "%s: %s", path, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		ret = errno == EWOULDBLOCK
-			      ? pc_err(PMEMCRYPT_E_LOCKED,
-				       "%s: pool is open in another process",
-				       path)
-			      : pc_err(-errno, "%s: lock: %s", path,
-				       strerror(errno));
-		close(fd);
-		return ret;
-	}
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		return errno == EWOULDBLOCK
+			       ? pc_err(PMEMCRYPT_E_LOCKED,
+					"%s: pool is open in another process",
+					path)
+			       : pc_err(-errno, "%s: lock: %s", path,
+					strerror(errno));
 	ret = pmem2_source_from_fd(&src, fd);
 	if (!ret) {
 		ret = pmem2_source_size(src, &sz);
 		pmem2_source_delete(&src);
 	}
+	if (ret)
+		return pc_err(ret, "%s: %s", path, pmem2_errormsg());
+	*size = sz;
+	return 0;
+}
+
+/*
+ * Opens path for a new pool, never through a symbolic link: what exists
+ * there (a file or a device-dax) as it is, or else a new file (0600, made
+ * with O_EXCL).  *made identifies the new file; st_ino is 0 otherwise.
+ */
+static int create_open(const char *path, int *fdp, struct stat *made)
+{
+	memset(made, 0, sizeof(*made));
+	for (int tries = 0; tries < 2; tries++) {
+		int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW), created;
+
+		created = fd < 0 && errno == ENOENT;
+		if (created)
+			fd = open(path,
+				  O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT |
+					  O_EXCL,
+				  0600);
+		if (fd < 0 && created && errno == EEXIST)
+			continue; /* made by someone else meanwhile */
+		if (fd < 0 && errno == ELOOP)
+			return pc_err(PMEMCRYPT_E_INVALID,
+				      "%s: is a symbolic link; pools are "
+				      "created at the path of the file or "
+				      "device itself, never through a link",
+				      path);
+		if (fd < 0)
+			return pc_err(-errno, "%s: %s", path, strerror(errno));
+		if (created && fstat(fd, made)) {
+			int e = errno;
+
+			close(fd);
+			unlink(path);
+			return pc_err(-e, "%s: stat: %s", path, strerror(e));
+		}
+		*fdp = fd;
+		return 0;
+	}
+	return pc_err(-EEXIST, "%s: %s", path, strerror(EEXIST));
+}
+
+/* Removes the file create_open() made, if path still names it. */
+static void create_undo(const char *path, const struct stat *made)
+{
+	struct stat st;
+
+	if (made->st_ino && !lstat(path, &st) && st.st_dev == made->st_dev &&
+	    st.st_ino == made->st_ino)
+		unlink(path);
+}
+
+/* Opens and locks the pool file; returns its usable size in *size. */
+static int file_open(const char *path, int *fdp, uint64_t *size)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return pc_err(-errno, "%s: %s", path, strerror(errno));
+	ret = file_lock(fd, path, size);
 	if (ret) {
-		pc_err(ret, "%s: %s", path, pmem2_errormsg());
 		close(fd);
 		return ret;
 	}
 	*fdp = fd;
-	*size = sz;
 	return 0;
 }
 
@@ -117,34 +172,24 @@ static int pool_start(struct pmemcrypt_pool *p, uint64_t size)
 }
 
 /*
- * Resolves the engine of a new pool into c (a copy of cfg): hardware
- * when asked for or (auto) when the media is on a bound namespace.  A
- * file not created yet is probed through its directory.
+ * Resolves the engine of a new pool on the media fd is open on into c (a
+ * copy of cfg): hardware when asked for or (auto) when the media is on a
+ * bound namespace.
  */
-static int choose_engine(const char *path, const struct pmemcrypt_config *cfg,
+static int choose_engine(int fd, const char *path,
+			 const struct pmemcrypt_config *cfg,
 			 struct pmemcrypt_config *c)
 {
 	struct pc_binding b;
 	struct stat st;
-	char *copy;
-	int ret;
 
 	*c = *cfg;
 	if (cfg->engine == PMEMCRYPT_ENGINE_SOFTWARE)
 		return 0;
-	ret = stat(path, &st);
-	if (ret && errno == ENOENT) {
-		copy = strdup(path);
-		if (!copy)
-			return pc_err(-ENOMEM, "out of memory");
-		ret = stat(dirname(copy), &st);
-		free(copy);
-	}
-	if (ret)
-		snprintf(b.why, sizeof(b.why), "%s", strerror(errno));
-	else
-		pc_engine_probe(&st, &b);
-	if (!ret && b.bound) {
+	if (fstat(fd, &st))
+		return pc_err(-errno, "%s: stat: %s", path, strerror(errno));
+	pc_engine_probe(&st, &b);
+	if (b.bound) {
 		c->engine = PMEMCRYPT_ENGINE_HARDWARE;
 		return 0;
 	}
@@ -256,10 +301,13 @@ static int size_file(struct pmemcrypt_pool *p, const struct pmemcrypt_config *c,
 	return 0;
 }
 
-PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
-				    const char *path,
-				    const struct pmemcrypt_config *cfg,
-				    const struct pmemcrypt_key *key)
+/*
+ * Creates a pool on fd (which the pool owns from here on, closed on
+ * failure); name is its path in messages.
+ */
+static int pool_create(struct pmemcrypt_pool **pool, int fd, const char *name,
+		       const struct pmemcrypt_config *cfg,
+		       const struct pmemcrypt_key *key)
 {
 	struct pmemcrypt_config defaults, c;
 	struct pmemcrypt_pool *p;
@@ -267,25 +315,22 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 	uint64_t have;
 	int ret;
 
-	if (!pool || !key)
-		return pc_err(PMEMCRYPT_E_INVALID, "create: NULL %s",
-			      pool ? "key" : "pool out-pointer");
 	if (!cfg) {
 		pc_config_defaults(&defaults);
 		cfg = &defaults;
 	}
-	ret = pool_alloc(&p, path);
-	if (ret)
-		return ret;
-	/* Before anything is created: a refused engine changes nothing. */
-	ret = choose_engine(path, cfg, &c);
+	ret = pool_alloc(&p, name);
 	if (ret) {
-		pool_free(p);
+		close(fd);
 		return ret;
 	}
+	p->media.fd = fd;
+	ret = choose_engine(fd, name, cfg, &c);
+	if (ret)
+		goto fail;
 	cfg = &c;
 	p->hw = c.engine == PMEMCRYPT_ENGINE_HARDWARE;
-	ret = file_open(path, 1, &p->media.fd, &have);
+	ret = file_lock(fd, name, &have);
 	if (!ret)
 		ret = size_file(p, cfg, &have, &lay);
 	if (!ret)
@@ -318,9 +363,8 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 	p->hdr.generation = 0;
 	if (!ret)
 		ret = pc_pool_write_header(p);
-	if (ret)
-		goto fail;
-	ret = pool_start(p, have);
+	if (!ret)
+		ret = pool_start(p, have);
 	if (ret)
 		goto fail;
 	*pool = p;
@@ -328,6 +372,61 @@ PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
 fail:
 	pool_free(p);
 	return ret;
+}
+
+/* Checks the arguments of both creates (where is a path or a name). */
+static int create_args(struct pmemcrypt_pool **pool,
+		       const struct pmemcrypt_key *key, const char *where,
+		       const char *what)
+{
+	int ret = pc_crypto_init();
+
+	if (ret)
+		return ret;
+	if (!pool)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "create: NULL pool out-pointer");
+	if (!key)
+		return pc_err(PMEMCRYPT_E_INVALID, "create: NULL key");
+	if (!where)
+		return pc_err(PMEMCRYPT_E_INVALID, "create: NULL %s", what);
+	return 0;
+}
+
+PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
+				    const char *path,
+				    const struct pmemcrypt_config *cfg,
+				    const struct pmemcrypt_key *key)
+{
+	struct stat made;
+	int ret, fd = -1;
+
+	ret = create_args(pool, key, path, "path");
+	if (ret)
+		return ret;
+	ret = create_open(path, &fd, &made);
+	if (!ret)
+		ret = pool_create(pool, fd, path, cfg, key);
+	if (ret)
+		create_undo(path, &made);
+	return ret;
+}
+
+PC_EXPORT int pmemcrypt_pool_create_fd(struct pmemcrypt_pool **pool, int fd,
+				       const char *name,
+				       const struct pmemcrypt_config *cfg,
+				       const struct pmemcrypt_key *key)
+{
+	int ret = create_args(pool, key, name, "name"), dup;
+
+	if (ret)
+		return ret;
+	dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dup < 0)
+		return pc_err(errno == EBADF ? PMEMCRYPT_E_INVALID : -errno,
+			      "%s: descriptor %d: %s", name, fd,
+			      strerror(errno));
+	return pool_create(pool, dup, name, cfg, key);
 }
 
 /* Reads and selects the header; the pool error when it is unusable. */
@@ -363,7 +462,7 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	ret = pool_alloc(&p, path);
 	if (ret)
 		return ret;
-	ret = file_open(path, 0, &p->media.fd, &have);
+	ret = file_open(path, &p->media.fd, &have);
 	if (!ret)
 		ret = read_header(p, have, flags, area, &which, ok);
 	if (!ret)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_config.c -- pool creation settings and their effect on a pool */
 
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -183,20 +184,24 @@ static void test_null_config(void **state)
 	struct pmemcrypt_pool *pool = NULL;
 	struct pmemcrypt_info info;
 	const char *path = th_path("defaults.pool");
-
 	struct pmemcrypt_config d;
+	int fd;
 
 	pc_config_defaults(&d);
 	unlink(path);
 	assert_int_equal(pmemcrypt_pool_create(&pool, path, NULL, NULL),
 			 PMEMCRYPT_E_INVALID);
 	th_assert_msg("key");
-	/* An empty new file holds no pool. */
+	/* An empty new file holds no pool; the failed create removes it. */
 	assert_int_equal(pmemcrypt_pool_create(&pool, path, NULL, key),
 			 PMEMCRYPT_E_NO_SPACE);
 	th_assert_msg("give a size");
 	assert_null(pool);
-	assert_int_equal(truncate(path, 4 << 20), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4 << 20), 0);
+	close(fd);
 	assert_int_equal(pmemcrypt_pool_create(&pool, path, NULL, key), 0);
 	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
 	assert_int_equal(pmemcrypt_info_read(&info, path), 0);

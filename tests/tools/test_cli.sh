@@ -181,6 +181,29 @@ check "no passphrase in any output" bash -c "! grep -qF '$secret' '$tmp/out' '$t
 expect 0 "create --force over an existing pool" "$pc" create "$p2" --size 8M --force --key-file "$tmp/key2" --no-progress
 check "--force made a new pool" json "$tmp/out" 'j["slots"][0]["type"] == "raw" and j["cipher"] == "aes-256-xts"'
 
+# --- create never goes through a symbolic link, and makes the pool in the
+# file it opened even when the path is swapped while it waits for a key
+head -c $((4 << 20)) /dev/urandom >"$tmp/victim"
+victim_sum=$(sha256sum <"$tmp/victim")
+ln -s "$tmp/victim" "$tmp/link.pool"
+expect 1 "create through a symbolic link -> 1" "$pc" create "$tmp/link.pool" --size 4M --key-file "$key" --force
+check "the refusal names the link" grep -q "link.pool is a symbolic link" "$tmp/err"
+check "the link's target is unchanged" test "$(sha256sum <"$tmp/victim")" = "$victim_sum"
+mkfifo "$tmp/pass.fifo"
+"$pc" create "$tmp/race.pool" --size 4M $kdf --passphrase-file "$tmp/pass.fifo" \
+	--no-progress >"$tmp/out" 2>"$tmp/err" &
+race_pid=$!
+for _ in $(seq 100); do [ -e "$tmp/race.pool" ] && break; sleep 0.1; done
+mv "$tmp/race.pool" "$tmp/race-opened.pool"
+ln -s "$tmp/victim" "$tmp/race.pool"
+printf '%s' "$secret" >"$tmp/pass.fifo"
+wait $race_pid
+rc=$?
+check "a path swapped for a link during the key prompt -> 6 (exit $rc)" test $rc -eq 6
+check "create says the path was replaced" grep -q "race.pool was replaced" "$tmp/err"
+check "the link's target is still unchanged" test "$(sha256sum <"$tmp/victim")" = "$victim_sum"
+expect 0 "the pool is in the file create opened" "$pc" info "$tmp/race-opened.pool"
+
 # --- dump shows written data
 check "write a record through the library" "$helper" write "$pool" "$key" 8192 "hello, encrypted world"
 expect 0 "dump --offset --length (raw)" "$pc" dump "$pool" --key-file "$key" --offset 8K --length 22

@@ -172,23 +172,33 @@ static int parse_args(struct create_args *a, int argc, char **argv)
 	return ret ? ret : key_source_check(&a->key, cmd);
 }
 
-/* Whether the file already holds a pool (intact or damaged). */
-static bool holds_pool(const char *path)
+/* The path of an open descriptor, for calls that take a path. */
+static const char *fd_path(int fd)
+{
+	static char path[32];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return path;
+}
+
+/* Whether the file open as fd already holds a pool (intact or damaged). */
+static bool holds_pool(int fd)
 {
 	struct pmemcrypt_info info;
-	int ret = pmemcrypt_info_read(&info, path);
+	int ret = pmemcrypt_info_read(&info, fd_path(fd));
 
 	return ret == 0 || ret == PMEMCRYPT_E_HDR_COPY ||
 	       ret == PMEMCRYPT_E_HDR_CORRUPT || ret == PMEMCRYPT_E_HDR_MAC ||
 	       ret == PMEMCRYPT_E_VERSION;
 }
 
-/* Refuses to overwrite or shrink what path holds, unless forced. */
-static int check_existing(const struct create_args *a, const struct stat *st)
+/* Refuses to overwrite or shrink what fd holds, unless forced. */
+static int check_existing(const struct create_args *a, int fd,
+			  const struct stat *st)
 {
 	const char *path = a->path;
 
-	if (!a->force && holds_pool(path))
+	if (!a->force && holds_pool(fd))
 		return usage_error(cmd, "%s holds a pool (--force overwrites)",
 				   path);
 	if (S_ISCHR(st->st_mode))
@@ -202,39 +212,78 @@ static int check_existing(const struct create_args *a, const struct stat *st)
 }
 
 /*
- * Makes path ready for a pool: checks a device-dax, creates or sizes a
- * regular file; *created tells whether the file is new.
+ * Opens path once, never through a symbolic link: what is there, or a
+ * new file (O_EXCL, 0600; *made identifies it).
  */
-static int prepare_file(const struct create_args *a, bool *created)
+static int open_pool_file(const char *path, int *fdp, struct stat *made)
 {
-	const char *path = a->path;
-	struct stat st;
-	int fd, ret;
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 
-	*created = stat(path, &st) != 0;
-	if (*created && errno != ENOENT)
-		return fail_errno(cmd, path, -errno, "cannot stat");
-	if (!*created) {
-		ret = check_existing(a, &st);
+	memset(made, 0, sizeof(*made));
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path,
+			  O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT | O_EXCL,
+			  0600);
+		if (fd >= 0 && fstat(fd, made)) {
+			close(fd);
+			unlink(path);
+			fd = -1;
+		}
+	}
+	if (fd < 0 && errno == ELOOP)
+		return usage_error(cmd,
+				   "%s is a symbolic link: give the path of "
+				   "the file or device-dax itself",
+				   path);
+	if (fd < 0)
+		return fail_errno(cmd, path, -errno, "cannot open");
+	*fdp = fd;
+	return EXIT_OK;
+}
+
+/* Removes the file open_pool_file() made, if path still names it. */
+static void unlink_made(const char *path, const struct stat *made)
+{
+	struct stat st;
+
+	if (made->st_ino && !lstat(path, &st) && st.st_dev == made->st_dev &&
+	    st.st_ino == made->st_ino)
+		unlink(path);
+}
+
+/*
+ * Makes the file open as fd ready for a pool: checks a device-dax or an
+ * existing file, sizes a regular file.
+ */
+static int prepare_file(const struct create_args *a, int fd, bool created)
+{
+	struct stat st;
+	int ret;
+
+	if (fstat(fd, &st))
+		return fail_errno(cmd, a->path, -errno, "cannot stat");
+	if (!created) {
+		ret = check_existing(a, fd, &st);
 		if (ret || S_ISCHR(st.st_mode))
 			return ret;
 	}
 	if (!a->size)
 		return usage_error(cmd, "--size is needed for a file");
-	fd = open(path, O_RDWR | O_CLOEXEC | (*created ? O_CREAT | O_EXCL : 0),
-		  0600);
-	if (fd < 0)
-		return fail_errno(cmd, path, -errno, "cannot open");
-	if (!*created && (uint64_t)st.st_size > a->size)
+	if (!created && (uint64_t)st.st_size > a->size)
 		ret = ftruncate(fd, a->size) ? errno : 0;
 	else
 		ret = posix_fallocate(fd, 0, a->size);
-	close(fd);
-	if (!ret)
-		return EXIT_OK;
-	if (*created)
-		unlink(path);
-	return fail_errno(cmd, path, -ret, "cannot size the file");
+	return ret ? fail_errno(cmd, a->path, -ret, "cannot size the file")
+		   : EXIT_OK;
+}
+
+/* Whether path still names the file open as fd. */
+static bool still_there(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /* Builds the pool settings from the command line. */
@@ -268,8 +317,8 @@ int cmd_create(int argc, char **argv)
 	struct pmemcrypt_key *key = NULL;
 	enum pmemcrypt_engine engine;
 	struct progress bar;
-	bool created = false;
-	int ret;
+	struct stat made;
+	int ret, fd = -1;
 
 	ret = parse_args(&a, argc, argv);
 	if (ret)
@@ -278,30 +327,45 @@ int cmd_create(int argc, char **argv)
 	ret = make_config(&a, &bar, &cfg);
 	if (ret)
 		goto out;
-	ret = prepare_file(&a, &created);
+	ret = open_pool_file(a.path, &fd, &made);
 	if (ret)
 		goto out;
-	ret = key_source_load(&a.key, cmd, a.path, true, &key);
+	ret = prepare_file(&a, fd, made.st_ino != 0);
+	/* The key may take a while (a passphrase): the pool goes into the
+	 * file opened and checked above, whatever path names by then. */
+	if (!ret)
+		ret = key_source_load(&a.key, cmd, a.path, true, &key);
 	if (ret)
 		goto out_unlink;
-	ret = pmemcrypt_pool_create(&pool, a.path, cfg, key);
+	ret = pmemcrypt_pool_create_fd(&pool, fd, a.path, cfg, key);
 	progress_end(&bar);
 	if (!ret) {
 		engine = pmemcrypt_pool_engine(pool);
 		ret = pmemcrypt_pool_close(&pool);
 	}
-	if (!ret) {
-		fprintf(stderr, "pmemcrypt: %s: %s: %s engine: %s\n", cmd,
-			a.path, pmemcrypt_engine_name(engine),
-			engine_protection(engine));
-		ret = info_print(cmd, a.path);
+	if (ret) {
+		ret = fail(cmd, a.path, ret);
+		goto out_unlink;
+	}
+	if (!still_there(a.path, fd)) {
+		fprintf(stderr,
+			"pmemcrypt: %s: %s was replaced while the pool was "
+			"created in the file it named\n",
+			cmd, a.path);
+		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	ret = fail(cmd, a.path, ret);
+	fprintf(stderr, "pmemcrypt: %s: %s: %s engine: %s\n", cmd, a.path,
+		pmemcrypt_engine_name(engine), engine_protection(engine));
+	close(fd);
+	fd = -1;
+	ret = info_print(cmd, a.path);
+	goto out;
 out_unlink:
-	if (created)
-		unlink(a.path);
+	unlink_made(a.path, &made);
 out:
+	if (fd >= 0)
+		close(fd);
 	pmemcrypt_key_delete(&key);
 	pmemcrypt_config_delete(&cfg);
 	return ret;
