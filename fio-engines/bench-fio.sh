@@ -42,7 +42,7 @@ mkdir -p "$out/json"
 
 dir=$(mktemp -d "${BENCH_FIO_DIR:-/dev/shm}/pmemcrypt-fio-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-head -c 32 /dev/urandom >"$dir/key"
+(umask 077 && head -c 32 /dev/urandom >"$dir/key")
 export ENGINE=$engine KEYFILE=$dir/key POOL=$dir/bench.pool
 export SIZE=${BENCH_FIO_SIZE:-256M} RUNTIME=${BENCH_FIO_RUNTIME:-500ms}
 export RAMP=${BENCH_FIO_RAMP:-250ms}

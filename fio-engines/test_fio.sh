@@ -27,8 +27,8 @@ command -v python3 >/dev/null ||
 
 dir=$(mktemp -d /dev/shm/pmemcrypt-fio-test.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-head -c 32 /dev/urandom >"$dir/key"
-head -c 32 /dev/urandom >"$dir/other.key"
+(umask 077 && head -c 32 /dev/urandom >"$dir/key")
+(umask 077 && head -c 32 /dev/urandom >"$dir/other.key")
 
 n=0 failed=0
 ok() {

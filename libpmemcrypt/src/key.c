@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <keyutils.h>
@@ -83,6 +84,33 @@ fail:
 	return ret;
 }
 
+/*
+ * Refuses a regular key file that others could read or change, as ssh
+ * refuses such a private key: one owned by neither the user nor root, or
+ * with any group or other permission bit.  Pipes and devices pass.
+ */
+static int file_private(int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return pc_err(PMEMCRYPT_E_KEY_SOURCE, "key file %s: %s", path,
+			      strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return pc_err(PMEMCRYPT_E_KEY_SOURCE,
+			      "key file %s belongs to uid %u, neither root "
+			      "nor this user, who could change it",
+			      path, (unsigned int)st.st_uid);
+	if (st.st_mode & 077)
+		return pc_err(PMEMCRYPT_E_KEY_SOURCE,
+			      "key file %s has mode %04o: group or others may "
+			      "access it; run 'chmod 600 %s'",
+			      path, (unsigned int)(st.st_mode & 07777), path);
+	return 0;
+}
+
 PC_EXPORT int pmemcrypt_key_from_file(struct pmemcrypt_key **key,
 				      const char *path)
 {
@@ -94,10 +122,14 @@ PC_EXPORT int pmemcrypt_key_from_file(struct pmemcrypt_key **key,
 	if (fd < 0)
 		return pc_err(PMEMCRYPT_E_KEY_SOURCE, "key file %s: %s", path,
 			      strerror(errno));
-	ret = pmemcrypt_key_from_fd(key, fd);
+	ret = file_private(fd, path);
+	if (!ret) {
+		ret = pmemcrypt_key_from_fd(key, fd);
+		if (ret)
+			pc_err(ret, "key file %s: %s", path,
+			       pmemcrypt_errormsg());
+	}
 	close(fd);
-	if (ret)
-		pc_err(ret, "key file %s: %s", path, pmemcrypt_errormsg());
 	return ret;
 }
 

@@ -30,6 +30,8 @@ int th_group_setup(void **state)
 	const char *base = access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm";
 	struct statfs fs;
 
+	/* Key files are refused when others may read them. */
+	umask(077);
 	snprintf(dir, sizeof(dir), "%s/pmemcrypt-test.XXXXXX", base);
 	if (!mkdtemp(dir))
 		return -1;

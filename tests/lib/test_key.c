@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <keyutils.h>
@@ -51,6 +52,38 @@ static void test_raw(void **state)
 	assert_int_equal(pmemcrypt_key_from_raw(NULL, raw),
 			 PMEMCRYPT_E_INVALID);
 	th_assert_msg("out-pointer");
+}
+
+/* A key file others may read or change is refused, as ssh does. */
+static void test_file_private(void **state)
+{
+	struct pmemcrypt_key *key = NULL;
+	uint8_t bytes[64];
+	const char *path = key_file("key-modes", 32, bytes);
+	static const mode_t open_modes[] = {0640, 0604, 0620, 0602, 0610};
+
+	for (size_t i = 0; i < sizeof(open_modes) / sizeof(open_modes[0]);
+	     i++) {
+		assert_int_equal(chmod(path, open_modes[i]), 0);
+		assert_int_equal(pmemcrypt_key_from_file(&key, path),
+				 PMEMCRYPT_E_KEY_SOURCE);
+		th_assert_msg("group or others may access it; run 'chmod 600");
+		assert_null(key);
+	}
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(pmemcrypt_key_from_file(&key, path), 0);
+	pmemcrypt_key_delete(&key);
+	/* Another user's file, when this test may give one away. */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(pmemcrypt_key_from_file(&key, path),
+				 PMEMCRYPT_E_KEY_SOURCE);
+		th_assert_msg("belongs to uid 65534");
+	}
+	/* Devices and pipes are not checked: here, an empty one. */
+	assert_int_equal(pmemcrypt_key_from_file(&key, "/dev/null"),
+			 PMEMCRYPT_E_KEY_SOURCE);
+	th_assert_msg("exactly 32 bytes");
 }
 
 static void test_file(void **state)
@@ -277,6 +310,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_file_private),
 		cmocka_unit_test(test_file_wrong_size),
 		cmocka_unit_test(test_file_missing),
 		cmocka_unit_test(test_fd),
