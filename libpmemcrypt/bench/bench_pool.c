@@ -28,8 +28,8 @@
 #define OPEN_SIZE (1ull << 30)	 /* (c) */
 #define ROUNDS 5
 
-/* The library's test hook (engine.h): every file counts as bound. */
-extern int pc_engine_assume_bound;
+/* The library's test hook (binding.h): every file counts as bound. */
+extern int pc_binding_assume_bound;
 
 static const char *path;
 static uint8_t src[1 << 20] __attribute__((aligned(64)));
@@ -111,7 +111,7 @@ static struct pmemcrypt_pool *pc_create_engine(uint64_t size,
 	struct pmemcrypt_pool *p;
 
 	unlink(path);
-	pc_engine_assume_bound = engine == PMEMCRYPT_ENGINE_HARDWARE;
+	pc_binding_assume_bound = engine == PMEMCRYPT_ENGINE_HARDWARE;
 	if (pmemcrypt_config_new(&cfg) || pmemcrypt_config_set_size(cfg, size) ||
 	    pmemcrypt_config_set_engine(cfg, engine) ||
 	    pmemcrypt_pool_create(&p, path, cfg, k))
@@ -354,7 +354,7 @@ int main(int argc, char **argv)
 	hw_write_gbs = MEDIAN_OF(pc_write(p, n4k));
 	hw_tps = MEDIAN_OF(pc_tx(p, ntx));
 	pmemcrypt_pool_close(&p);
-	pc_engine_assume_bound = 0;
+	pc_binding_assume_bound = 0;
 	printf("(e) hardware engine FORCED ON A PLAIN FILE (no MKTME on this "
 	       "host: the engine's\n"
 	       "    own overhead -- undo log, fences -- without memory "

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "engine.h"
+#include "binding.h"
 #include "errormsg.h"
 #include "fork.h"
 #include "header.h"
@@ -188,7 +188,7 @@ static int choose_engine(int fd, const char *path,
 		return 0;
 	if (fstat(fd, &st))
 		return pc_err(-errno, "%s: stat: %s", path, strerror(errno));
-	pc_engine_probe(&st, &b);
+	pc_binding_probe(&st, &b);
 	if (b.bound) {
 		c->engine = PMEMCRYPT_ENGINE_HARDWARE;
 		return 0;
@@ -216,7 +216,7 @@ static int check_binding(struct pmemcrypt_pool *p)
 	p->hw = 1;
 	if (fstat(p->media.fd, &st))
 		return pc_err(-errno, "%s: stat: %s", p->path, strerror(errno));
-	pc_engine_probe(&st, &b);
+	pc_binding_probe(&st, &b);
 	if (b.bound)
 		return 0;
 	return pc_err(PMEMCRYPT_E_ENGINE,

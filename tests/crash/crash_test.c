@@ -2,7 +2,7 @@
 /*
  * crash_test.c -- stop workloads at every media store and fence, recover;
  * on both engines (the hardware engine forced on a plain file through
- * pc_engine_assume_bound: its logic does not depend on real MKTME)
+ * pc_binding_assume_bound: its logic does not depend on real MKTME)
  */
 
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "binding.h"
 #include "libpmemcrypt.h"
 #include "pool.h"
 
@@ -432,8 +432,8 @@ int main(int argc, char **argv)
 		memset(key_bytes[i], 0x10 * (i + 1), PMEMCRYPT_KEY_SIZE);
 	printf("1..%zu\n", 2 * nw * NMODES);
 	for (hw = 0; hw < 2; hw++) {
-		/* The hardware engine on a plain file (see engine.h). */
-		pc_engine_assume_bound = hw;
+		/* The hardware engine on a plain file (see binding.h). */
+		pc_binding_assume_bound = hw;
 		if (make_pristine(path, pristine))
 			return 1;
 		for (size_t w = 0; w < nw; w++)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "binding.h"
 #include "libpmemcrypt.h"
 #include "recover_pool.h"
 
@@ -45,7 +45,7 @@ int fr_make_pool(const char *path, int hardware)
 	int ret;
 
 	fr_key_bytes(raw);
-	pc_engine_assume_bound = 1;
+	pc_binding_assume_bound = 1;
 	unlink(path);
 	ret = pmemcrypt_key_from_raw(&key, raw);
 	if (!ret)

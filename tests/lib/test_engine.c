@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
-#include "engine.h"
+#include "binding.h"
 #include "format.h"
 #include "helpers.h"
 
@@ -152,7 +152,7 @@ static int probe(mode_t mode, dev_t dev, struct pc_binding *b)
 		st.st_rdev = dev;
 	else
 		st.st_dev = dev;
-	pc_engine_probe(&st, b);
+	pc_binding_probe(&st, b);
 	return b->bound;
 }
 
@@ -184,9 +184,9 @@ static void test_probe(void **state)
 	assert_non_null(strstr(b.why, "no mktme_key"));
 	attr("devices/" REGION "/namespace0.2/mktme_key", "777 dax-key 2");
 	/* the crash tests' hook */
-	pc_engine_assume_bound = 1;
+	pc_binding_assume_bound = 1;
 	assert_true(probe(S_IFREG, makedev(1, 1), &b));
-	pc_engine_assume_bound = 0;
+	pc_binding_assume_bound = 0;
 }
 
 static void test_auto_unbound(void **state)

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "csum.h"
-#include "engine.h"
+#include "binding.h"
 #include "format.h"
 #include "helpers.h"
 #include "record.h"
@@ -228,7 +228,7 @@ static struct pc_header hw_pool(const char *path)
 	struct pmemcrypt_pool *pool = NULL;
 	uint8_t buf[2 * UNIT];
 
-	pc_engine_assume_bound = 1;
+	pc_binding_assume_bound = 1;
 	unlink(path);
 	assert_int_equal(
 		pmemcrypt_config_set_engine(cfg, PMEMCRYPT_ENGINE_HARDWARE), 0);
@@ -271,7 +271,7 @@ static void test_hw_lanes_checked_first(void **state)
 	assert_refused(path, "outside the pool");
 	put_hw_entry(path, &h, 1, (uint64_t)-h.data_off, 64, 'C');
 	assert_refused(path, "outside the pool");
-	pc_engine_assume_bound = 0;
+	pc_binding_assume_bound = 0;
 }
 
 /* Child: a map entry rewritten under the open pool is not followed. */
@@ -349,7 +349,7 @@ static void test_hw_log_changed_under_open_tx(void **state)
 
 	hw_pool(path);
 	assert_int_equal(th_run_child(log_changed_child, (void *)path, 30), 0);
-	pc_engine_assume_bound = 0;
+	pc_binding_assume_bound = 0;
 }
 
 int main(void)

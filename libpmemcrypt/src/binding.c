@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* engine.c -- is the media on a namespace bound to an MKTME key? */
+/* binding.c -- the binding probe: is the media on a bound namespace? */
 
 #include <errno.h>
 #include <limits.h>
@@ -9,9 +9,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "binding.h"
 
-int pc_engine_assume_bound;
+int pc_binding_assume_bound;
 
 static const char *sysfs_root(void)
 {
@@ -92,7 +92,7 @@ static int find_namespace(char *dir, size_t root_len, struct pc_binding *b)
 	return 0;
 }
 
-void pc_engine_probe(const struct stat *st, struct pc_binding *b)
+void pc_binding_probe(const struct stat *st, struct pc_binding *b)
 {
 	const char *root = sysfs_root();
 	char link[PATH_MAX], dir[PATH_MAX], real_root[PATH_MAX];
@@ -101,7 +101,7 @@ void pc_engine_probe(const struct stat *st, struct pc_binding *b)
 	size_t root_len;
 
 	memset(b, 0, sizeof(*b));
-	if (pc_engine_assume_bound) {
+	if (pc_binding_assume_bound) {
 		b->bound = 1;
 		snprintf(b->key, sizeof(b->key), "test hook");
 		return;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* engine.h -- is the media on a namespace bound to an MKTME key? */
+/*
+ * binding.h -- the binding probe: is the media on an NVDIMM namespace
+ * bound to an MKTME key?  (Only then may the hardware engine run.)
+ */
 
-#ifndef PC_ENGINE_H
-#define PC_ENGINE_H
+#ifndef PC_BINDING_H
+#define PC_BINDING_H
 
 #include <stddef.h>
 #include <sys/stat.h>
@@ -17,19 +20,18 @@ struct pc_binding {
 
 /*
  * Finds the NVDIMM namespace under the media st describes (a file's or
- * a directory's
- * st_dev: /sys/dev/block/M:m, a pmem block device, its pfn or btt device,
+ * a directory's st_dev: /sys/dev/block/M:m, a pmem block device, its pfn or btt device,
  * its namespace; a device-dax's st_rdev: /sys/dev/char/M:m, its nd dax
  * device, its namespace) and reads the namespace's mktme_key.  The sysfs
  * root is /sys, or $PMEMCRYPT_SYSFS_ROOT for tests (ignored in setuid
  * programs).  Fills b; never fails (unbound when in doubt).
  */
-void pc_engine_probe(const struct stat *st, struct pc_binding *b);
+void pc_binding_probe(const struct stat *st, struct pc_binding *b);
 
 /*
  * Test hook: when set, every medium counts as bound, so the hardware
  * engine runs on plain files (crash tests, benchmarks).
  */
-extern int pc_engine_assume_bound;
+extern int pc_binding_assume_bound;
 
 #endif
