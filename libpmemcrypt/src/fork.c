@@ -28,15 +28,9 @@ static void in_parent(void)
 /* The child: one thread, the list as it was; nothing else to wait for. */
 static void in_child(void)
 {
-	for (size_t i = 0; i < npools; i++) {
-		struct pmemcrypt_pool *p = pools[i];
-
-		for (uint32_t l = 0; p->lanes && l < p->nlanes; l++)
-			if (p->lanes[l].xts)
-				pc_xts_forget(p->lanes[l].xts);
-		if (p->view.xts)
-			pc_xts_forget(p->view.xts);
-	}
+	for (size_t i = 0; i < npools; i++)
+		if (pools[i]->engine)
+			pools[i]->engine->forget_keys(pools[i]);
 	pthread_mutex_unlock(&lock);
 }
 

@@ -132,6 +132,12 @@ static_assert(sizeof(struct pc_undo_entry) == 32, "undo layout");
 /* Lane bytes per unit of atomic capacity: the unit and an entry head. */
 #define PC_UNDO_PER_UNIT (PC_UNIT + 2 * PC_UNDO_ALIGN)
 
+/* Units of one atomic update a lane of a hardware pool holds. */
+static inline uint32_t pc_undo_lane_units(uint32_t lane_size)
+{
+	return (lane_size - PC_UNDO_START) / PC_UNDO_PER_UNIT;
+}
+
 /* Map entries: 0 = unit never written (reads as zeros), else pba + 1. */
 #define PC_MAP_PBA_MASK ((1ull << 48) - 1)
 

@@ -1,250 +1,82 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* hw.c -- the hardware engine: the media is the view; undo and redo logs */
+/*
+ * hw.c -- the hardware engine: its layout, start, persist, read, write,
+ * transactions and check, and its ops table
+ */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "csum.h"
 #include "errormsg.h"
 #include "hw.h"
-#include "store.h"
+#include "layout.h"
+#include "tx.h"
 #include "units.h"
 
 #define ROUND_UP(x, a) (((x) + (a)-1) / (a) * (a))
-#define ENTRY sizeof(struct pc_undo_entry)
 
-void pc_hw_view_open(struct pmemcrypt_pool *p)
+/*
+ * Each lane holds a log for per_tx units; the data follows the lanes (no
+ * map, no spare blocks).  Lanes share an eighth of the pool between them
+ * (at least 16 units each).
+ */
+static void hw_layout(struct pc_layout *lay, const struct pmemcrypt_config *cfg,
+		      uint64_t units)
 {
-	p->view.base = p->media.base + p->hdr.data_off;
-	p->view.size = p->units * PC_UNIT;
-	p->view.direct = 1;
-}
+	uint64_t per_tx = units / 8 / cfg->lanes;
 
-/* Bytes of log entries a lane holds. */
-static size_t lane_cap(const struct pmemcrypt_pool *p)
-{
-	return p->hdr.lane_size - PC_UNDO_START;
-}
-
-/* Checksum of an entry (its checksum field taken as 0) and its data. */
-static uint64_t entry_sum(const struct pc_undo_entry *e, const uint8_t *data)
-{
-	struct pc_undo_entry h = *e;
-	size_t body = e->len & ~(size_t)3;
-	uint8_t tail[4] = {0};
-	uint64_t sum;
-
-	h.checksum = 0;
-	sum = pc_fletcher64_more(0, &h, sizeof(h));
-	sum = pc_fletcher64_more(sum, data, body);
-	if (e->len & 3) {
-		memcpy(tail, data + body, e->len & 3);
-		sum = pc_fletcher64_more(sum, tail, sizeof(tail));
-	}
-	return sum;
+	per_tx = per_tx > PC_LAYOUT_MIN_UNITS ? per_tx : PC_LAYOUT_MIN_UNITS;
+	per_tx = cfg->units_per_tx < per_tx ? cfg->units_per_tx : per_tx;
+	lay->lanes = cfg->lanes;
+	lay->lane_size = (uint32_t)ROUND_UP(
+		PC_UNDO_START + per_tx * PC_UNDO_PER_UNIT, PC_UNIT);
+	lay->units = units;
+	lay->blocks = units;
+	lay->lanes_off = PC_HDR_AREA;
+	lay->map_off = lay->lanes_off + (uint64_t)lay->lanes * lay->lane_size;
+	lay->data_off = lay->map_off;
+	lay->file_size = lay->data_off + units * PC_UNIT;
 }
 
 /*
- * Copies a lane's committed record into buf (lane_cap() bytes) entry by
- * entry, checking each on the copy: what is checked is what is used, and
- * only the record's own bytes are read.  Returns the number of entries,
- * or E_CORRUPT for an intact entry that names a range outside the pool.
+ * The view is the data area of the mapping.  A random first sequence
+ * number per lane keeps this session's records apart from stale entries
+ * of others.
  */
-static long record_copy(struct pmemcrypt_pool *p, uint64_t log_off,
-			uint8_t *buf)
+static int hw_start(struct pmemcrypt_pool *p)
 {
-	size_t cap = lane_cap(p), at = 0;
-	const uint8_t *log =
-		pc_media_at(&p->media, log_off + PC_UNDO_START, cap);
-	uint64_t seq = 0;
-	long n = 0;
+	p->base = p->media.base + p->hdr.data_off;
+	p->units_per_tx = pc_undo_lane_units(p->hdr.lane_size);
+	for (uint32_t i = 0; i < p->lanes.n; i++) {
+		int ret = pc_random(&p->lanes.v[i].seq,
+				    sizeof(p->lanes.v[i].seq));
 
-	if (!log)
-		return PMEMCRYPT_E_CORRUPT;
-	while (at + ENTRY <= cap) {
-		struct pc_undo_entry *e = (struct pc_undo_entry *)(buf + at);
-
-		memcpy(e, log + at, ENTRY);
-		seq = n ? seq : e->seq;
-		if (!seq || e->seq != seq || e->len > cap - at - ENTRY)
-			break;
-		memcpy(e + 1, log + at + ENTRY, e->len);
-		if (entry_sum(e, (const uint8_t *)(e + 1)) != e->checksum)
-			break;
-		if (e->off > p->view.size || e->len > p->view.size - e->off)
-			return pc_err(PMEMCRYPT_E_CORRUPT,
-				      "%s: a log entry names %llu+%llu, "
-				      "outside the pool",
-				      p->path, (unsigned long long)e->off,
-				      (unsigned long long)e->len);
-		n++;
-		at += ENTRY + ROUND_UP(e->len, PC_UNDO_ALIGN);
+		if (ret)
+			return ret;
 	}
-	return n;
+	return pc_hw_recover(p);
 }
 
-/* Empties a lane's record: its first entry's seq goes to zero. */
-static int record_clear(struct pmemcrypt_pool *p, uint64_t log_off)
+static void hw_stop(struct pmemcrypt_pool *p)
 {
-	int ret = pc_media_store8(&p->media,
-				  log_off + PC_UNDO_START +
-					  offsetof(struct pc_undo_entry, seq),
-				  0);
-
-	pc_media_fence(&p->media);
-	return ret;
+	p->base = NULL;
 }
 
-/* Copies the n entries of a checked record copy back, newest first. */
-static int restore_copy(struct pmemcrypt_pool *p, const uint8_t *buf, size_t n)
+/* The memory controller holds the data keys, not this process. */
+static void hw_forget_keys(struct pmemcrypt_pool *p)
 {
-	const struct pc_undo_entry **e = malloc(n * sizeof(*e));
-	size_t at = 0;
-	int ret = 0;
-
-	if (!e)
-		return pc_err(-ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		e[i] = (const struct pc_undo_entry *)(buf + at);
-		at += ENTRY + ROUND_UP(e[i]->len, PC_UNDO_ALIGN);
-	}
-	while (n-- && !ret)
-		ret = pc_media_write(&p->media, p->hdr.data_off + e[n]->off,
-				     e[n] + 1, e[n]->len);
-	pc_media_fence(&p->media);
-	free(e);
-	return ret;
 }
 
-size_t pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane)
+/* Flushes [off, off+len) of the view; durable after the next fence. */
+static void flush(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 {
-	uint8_t *buf = malloc(lane_cap(p));
-	long n = buf ? record_copy(p, p->lanes[lane].log_off, buf) : -ENOMEM;
-
-	free(buf);
-	return n < 0 ? 1 : (size_t)n;
+	p->media.flush_fn(p->base + off, len);
 }
 
-int pc_hw_recover(struct pmemcrypt_pool *p)
+static int hw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 {
-	uint8_t *buf = malloc(lane_cap(p));
-	int ret = buf ? 0 : pc_err(-ENOMEM, "out of memory");
-
-	/* Every lane is checked before any is replayed. */
-	for (uint32_t i = 0; i < p->nlanes && !ret; i++) {
-		long n = record_copy(p, p->lanes[i].log_off, buf);
-
-		ret = n < 0 ? (int)n : 0;
-	}
-	for (uint32_t i = 0; i < p->nlanes && !ret; i++) {
-		long n = record_copy(p, p->lanes[i].log_off, buf);
-
-		if (n > 0)
-			ret = restore_copy(p, buf, (size_t)n);
-		else
-			ret = (int)n;
-		if (n > 0 && !ret)
-			ret = record_clear(p, p->lanes[i].log_off);
-	}
-	free(buf);
-	return ret;
-}
-
-/*
- * Appends an entry for [off, off+len) holding data to u's record, durable
- * when this returns (taking a lane on the first range).  Recovery copies
- * an entry's data to its range: the range's old content makes an undo
- * entry, its new content a redo entry.
- */
-static int log_range(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
-		     const uint8_t *data, size_t len)
-{
-	size_t need = ENTRY + ROUND_UP(len, PC_UNDO_ALIGN);
-	struct pc_undo_entry e;
-	uint64_t at;
-	int ret;
-
-	if (need > lane_cap(p) - u->used)
-		return pc_err(PMEMCRYPT_E_TOO_BIG,
-			      "the ranges of this update exceed the undo log "
-			      "of a lane (%zu bytes)",
-			      lane_cap(p));
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 8;
-		struct pc_undo_range *r = realloc(u->r, cap * sizeof(*r));
-
-		if (!r)
-			return pc_err(-ENOMEM, "out of memory");
-		u->r = r;
-		u->cap = cap;
-	}
-	if (!u->lane) {
-		u->lane = pc_lane_get(p);
-		u->seq = ++u->lane->seq ? u->lane->seq : ++u->lane->seq;
-		u->used = 0;
-	}
-	e = (struct pc_undo_entry){off, len, u->seq, 0};
-	e.checksum = entry_sum(&e, data);
-	at = u->lane->log_off + PC_UNDO_START + u->used;
-	ret = pc_media_write(&p->media, at, &e, ENTRY);
-	if (!ret)
-		ret = pc_media_write(&p->media, at + ENTRY, data, len);
-	pc_media_fence(&p->media);
-	if (ret)
-		return ret;
-	u->r[u->n++] = (struct pc_undo_range){u->used, off, len};
-	u->used += need;
-	return 0;
-}
-
-int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
-		size_t len)
-{
-	return log_range(p, u, off, p->view.base + off, len);
-}
-
-/*
- * Copies the saved content of u's entries back to their ranges, newest
- * first: the ranges and lengths are the ones u kept, not the media's.
- */
-static int undo_ranges(struct pmemcrypt_pool *p, const struct pc_undo *u)
-{
-	const uint8_t *log = pc_media_at(
-		&p->media, u->lane->log_off + PC_UNDO_START, lane_cap(p));
-	int ret = log ? 0 : PMEMCRYPT_E_CORRUPT;
-
-	for (size_t i = u->n; i-- > 0 && !ret;)
-		ret = pc_media_write(&p->media, p->hdr.data_off + u->r[i].off,
-				     log + u->r[i].pos + ENTRY, u->r[i].len);
-	pc_media_fence(&p->media);
-	return ret;
-}
-
-int pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback)
-{
-	int ret = 0;
-
-	if (u->lane) {
-		if (rollback)
-			ret = undo_ranges(p, u);
-		if (!ret)
-			ret = record_clear(p, u->lane->log_off);
-		pc_lane_put(u->lane);
-	}
-	free(u->r);
-	memset(u, 0, sizeof(*u));
-	return ret;
-}
-
-void pc_hw_flush(struct pmemcrypt_pool *p, uint64_t off, size_t len)
-{
-	p->media.flush_fn(p->view.base + off, len);
-}
-
-int pc_hw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len)
-{
-	pc_hw_flush(p, off, len);
+	flush(p, off, len);
 	pc_media_fence(&p->media);
 	return 0;
 }
@@ -266,7 +98,7 @@ static int lock_range(struct pmemcrypt_pool *p, struct pc_units *u,
 			}
 		}
 	}
-	pc_stripes_lock(p, u->v, u->n, set, lock);
+	pc_units_lock(&p->locks, u->v, u->n, set, lock);
 	if (!lock)
 		pc_units_fini(u);
 	return 0;
@@ -277,8 +109,8 @@ static int lock_range(struct pmemcrypt_pool *p, struct pc_units *u,
  * point), then in place.  An undo record would read the old content, out
  * of cache, where this reads the caller's buffer twice.
  */
-int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
-		uint64_t off)
+static int hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
+		    uint64_t off)
 {
 	uint64_t set[PC_STRIPES / 64];
 	struct pc_undo redo = {0};
@@ -293,7 +125,7 @@ int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 	ret = lock_range(p, &u, set, off, len, 1);
 	if (ret)
 		return ret;
-	ret = log_range(p, &redo, off, buf, len);
+	ret = pc_hw_log(p, &redo, off, buf, len);
 	if (!ret) {
 		ret = pc_media_write(&p->media, p->hdr.data_off + off, buf,
 				     len);
@@ -305,7 +137,8 @@ int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 	return ret;
 }
 
-int pc_hw_read(struct pmemcrypt_pool *p, void *buf, size_t len, uint64_t off)
+static int hw_read(struct pmemcrypt_pool *p, void *buf, size_t len,
+		   uint64_t off)
 {
 	uint8_t *dst = buf;
 
@@ -314,12 +147,90 @@ int pc_hw_read(struct pmemcrypt_pool *p, void *buf, size_t len, uint64_t off)
 		size_t n = PC_UNIT - off % PC_UNIT;
 
 		n = n < len ? n : len;
-		pthread_mutex_lock(pc_stripe(p, lba));
-		memcpy(dst, p->view.base + off, n);
-		pthread_mutex_unlock(pc_stripe(p, lba));
+		pthread_mutex_lock(pc_unit_lock(&p->locks, lba));
+		memcpy(dst, p->base + off, n);
+		pthread_mutex_unlock(pc_unit_lock(&p->locks, lba));
 		dst += n;
 		off += n;
 		len -= n;
 	}
 	return 0;
 }
+
+/*
+ * Each range's old content goes to the transaction's undo record when it
+ * is added (the view is the media); commit flushes the ranges.
+ */
+static int hw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
+{
+	int ret;
+
+	if (pc_tx_covers(tx, off, len))
+		return 0;
+	if (!tx->priv) {
+		tx->priv = calloc(1, sizeof(struct pc_undo));
+		if (!tx->priv)
+			return pc_err(-ENOMEM, "out of memory");
+	}
+	ret = pc_tx_reserve(tx);
+	if (!ret)
+		ret = pc_undo_add(tx->pool, tx->priv, off, len);
+	if (!ret)
+		pc_tx_append(tx, off, len);
+	return ret;
+}
+
+/* Ends the transaction's undo record (rolled back or not) and frees it. */
+static int tx_end(struct pmemcrypt_tx *tx, int rollback)
+{
+	int ret = 0;
+
+	if (tx->priv)
+		ret = pc_undo_end(tx->pool, tx->priv, rollback);
+	free(tx->priv);
+	tx->priv = NULL;
+	return ret;
+}
+
+static int hw_tx_commit(struct pmemcrypt_tx *tx)
+{
+	for (size_t i = 0; i < tx->n; i++)
+		flush(tx->pool, tx->ranges[i].off, tx->ranges[i].len);
+	pc_media_fence(&tx->pool->media);
+	return tx_end(tx, 0);
+}
+
+static void hw_tx_abort(struct pmemcrypt_tx *tx)
+{
+	(void)tx_end(tx, 1);
+}
+
+/* No map, no cipher: every unit is its own block. */
+static int hw_check_units(struct pmemcrypt_pool *p,
+			  struct pmemcrypt_check_report *r,
+			  pmemcrypt_progress_fn *progress, void *arg)
+{
+	r->units_mapped = p->units;
+	if (progress)
+		progress(arg, "check", p->units, p->units);
+	return 0;
+}
+
+const struct pc_engine pc_engine_hardware = {
+	.id = PMEMCRYPT_ENGINE_HARDWARE,
+	.minor = PC_FORMAT_MINOR,
+	.incompat = PC_INCOMPAT_HARDWARE,
+	.zero_data = 1, /* no map to say a unit reads as zeros */
+	.layout = hw_layout,
+	.start = hw_start,
+	.stop = hw_stop,
+	.forget_keys = hw_forget_keys,
+	.persist = hw_persist,
+	.read = hw_read,
+	.write = hw_write,
+	.tx_add = hw_tx_add,
+	.tx_commit = hw_tx_commit,
+	.tx_abort = hw_tx_abort,
+	.pending = pc_hw_pending,
+	.check_units = hw_check_units,
+};

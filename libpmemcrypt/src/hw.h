@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* hw.h -- the hardware engine: the media is the view; undo and redo logs */
+/*
+ * hw.h -- the hardware engine: the media is the view (the memory
+ * controller encrypts it); undo and redo logs in the lanes
+ */
 
 #ifndef PC_HW_H
 #define PC_HW_H
@@ -20,26 +23,33 @@ struct pc_undo_range {
 struct pc_undo {
 	struct pc_lane *lane; /* NULL until the first range */
 	uint64_t seq;
-	size_t used;	      /* bytes of entries written */
+	size_t used; /* bytes of entries written */
 	size_t n, cap;
 	struct pc_undo_range *r;
 };
 
-/* Takes the pool's view straight from the mapping. */
-void pc_hw_view_open(struct pmemcrypt_pool *p);
+/* hw_log.c */
+
 /*
  * Copies the entries of every committed record back to their ranges: an
  * interrupted transaction's old content, or the new content of a write.
  * Every lane is checked first: nothing changes unless all are valid.
  */
 int pc_hw_recover(struct pmemcrypt_pool *p);
-/* Entries of a lane's committed record (0: none pending; 1 if corrupt). */
-size_t pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane);
-
+/* Whether a lane holds a committed record (1 also when it is corrupt). */
+int pc_hw_pending(struct pmemcrypt_pool *p, uint32_t lane);
+/*
+ * Appends an entry for [off, off+len) holding data to u's record, durable
+ * when this returns (taking a lane on the first range).  Recovery copies
+ * an entry's data to its range: the range's old content makes an undo
+ * entry, its new content a redo entry.
+ */
+int pc_hw_log(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
+	      const uint8_t *data, size_t len);
 /*
  * Saves the durable content of [off, off+len) of the view in u's undo
- * log (taking a lane on the first range); once it returns, stores to the
- * range are undone by a crash before pc_undo_end().
+ * log; once it returns, stores to the range are undone by a crash before
+ * pc_undo_end().
  */
 int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
 		size_t len);
@@ -48,13 +58,5 @@ int pc_undo_add(struct pmemcrypt_pool *p, struct pc_undo *u, uint64_t off,
  * caller has made the new content durable.  Releases the lane.
  */
 int pc_undo_end(struct pmemcrypt_pool *p, struct pc_undo *u, int rollback);
-
-/* Flushes [off, off+len) of the view; durable after the next fence. */
-void pc_hw_flush(struct pmemcrypt_pool *p, uint64_t off, size_t len);
-
-int pc_hw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len);
-int pc_hw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
-		uint64_t off);
-int pc_hw_read(struct pmemcrypt_pool *p, void *buf, size_t len, uint64_t off);
 
 #endif

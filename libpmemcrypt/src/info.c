@@ -51,7 +51,7 @@ PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 	info->engine = PMEMCRYPT_ENGINE_SOFTWARE;
 	if (h->incompat & PC_INCOMPAT_HARDWARE) {
 		info->engine = PMEMCRYPT_ENGINE_HARDWARE;
-		info->units_per_tx = pc_layout_hw_per_tx(h->lane_size);
+		info->units_per_tx = pc_undo_lane_units(h->lane_size);
 	}
 	info->header_ok[0] = ok[0];
 	info->header_ok[1] = ok[1];

@@ -7,13 +7,15 @@
 #include "config.h"
 #include "format.h"
 
+#define PC_LAYOUT_MIN_UNITS 16 /* units of the smallest pool */
+
 struct pc_layout {
 	uint64_t units, blocks;
 	uint32_t lanes, lane_size;
 	uint64_t lanes_off, map_off, data_off, file_size;
 };
 
-/* Layout of a pool of the given number of units. */
+/* Layout of a pool of the given number of units, by cfg's engine. */
 int pc_layout_for_size(struct pc_layout *lay,
 		       const struct pmemcrypt_config *cfg, uint64_t units);
 /* Largest pool that fits in file_size bytes. */
@@ -25,10 +27,4 @@ int pc_layout_for_file(struct pc_layout *lay,
  */
 void pc_layout_header(struct pc_header *h, const struct pc_layout *lay,
 		      const struct pmemcrypt_config *cfg);
-/* Units of one atomic update a lane of a hardware pool holds. */
-static inline uint32_t pc_layout_hw_per_tx(uint32_t lane_size)
-{
-	return (lane_size - PC_UNDO_START) / PC_UNDO_PER_UNIT;
-}
-
 #endif

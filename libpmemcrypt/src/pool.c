@@ -15,9 +15,8 @@
 #include "errormsg.h"
 #include "fork.h"
 #include "header.h"
-#include "hw.h"
 #include "layout.h"
-#include "store.h"
+#include "pool.h"
 
 /* Takes the pool lock of fd and returns its usable size in *size. */
 static int file_lock(int fd, const char *path, uint64_t *size)
@@ -113,13 +112,15 @@ static int file_open(const char *path, int *fdp, uint64_t *size)
 static void pool_free(struct pmemcrypt_pool *p)
 {
 	pc_fork_untrack(p);
-	pc_view_close(p);
-	pc_store_fini(p);
+	if (p->engine)
+		p->engine->stop(p);
+	pc_lanes_fini(&p->lanes);
 	if (p->media.map)
 		pc_media_unmap(&p->media);
 	if (p->media.fd >= 0)
 		close(p->media.fd);
 	pc_secure_free(p->sec, sizeof(*p->sec));
+	pc_locks_fini(&p->locks);
 	pthread_mutex_destroy(&p->hdr_lock);
 	free(p->path);
 	free(p);
@@ -139,7 +140,7 @@ static int pool_alloc(struct pmemcrypt_pool **pp, const char *path)
 		return pc_err(-ENOMEM, "out of memory");
 	p->media.fd = -1;
 	pthread_mutex_init(&p->hdr_lock, NULL);
-	p->view.uffd = p->view.stop_fd = -1;
+	pc_locks_init(&p->locks);
 	p->path = strdup(path);
 	p->sec = pc_secure_alloc(sizeof(*p->sec));
 	ret = p->path && p->sec ? pc_fork_track(p)
@@ -152,22 +153,17 @@ static int pool_alloc(struct pmemcrypt_pool **pp, const char *path)
 	return 0;
 }
 
-/* Brings an authenticated pool on line: mapping, recovery, view. */
+/* Brings an authenticated pool on line: mapping, lanes, its engine. */
 static int pool_start(struct pmemcrypt_pool *p, uint64_t size)
 {
 	int ret = p->media.map ? 0 : pc_media_map(&p->media, p->media.fd, size);
 
+	p->units = p->hdr.units;
+	p->size = p->units * PC_UNIT;
 	if (!ret)
-		ret = pc_store_init(p);
-	if (ret)
-		return ret;
-	if (p->hw) {
-		pc_hw_view_open(p);
-		return pc_hw_recover(p);
-	}
-	ret = pc_store_recover(p);
+		ret = pc_lanes_init(&p->lanes, &p->hdr);
 	if (!ret)
-		ret = pc_view_open(p);
+		ret = p->engine->start(p);
 	return ret;
 }
 
@@ -205,20 +201,24 @@ static int choose_engine(int fd, const char *path,
 		      path, b.why);
 }
 
-/* Refuses to open a hardware pool whose media lost its MKTME binding. */
-static int check_binding(struct pmemcrypt_pool *p)
+/*
+ * The engine of an opened pool, from its header; a hardware pool whose
+ * media lost its MKTME binding is refused.
+ */
+static int open_engine(struct pmemcrypt_pool *p)
 {
 	struct pc_binding b;
 	struct stat st;
 
-	if (!(p->hdr.incompat & PC_INCOMPAT_HARDWARE))
+	p->engine = pc_engine_of(p->hdr.incompat);
+	if (p->engine->id != PMEMCRYPT_ENGINE_HARDWARE)
 		return 0;
-	p->hw = 1;
 	if (fstat(p->media.fd, &st))
 		return pc_err(-errno, "%s: stat: %s", p->path, strerror(errno));
 	pc_binding_probe(&st, &b);
 	if (b.bound)
 		return 0;
+	p->engine = NULL;
 	return pc_err(PMEMCRYPT_E_ENGINE,
 		      "%s: the pool uses the hardware engine, but %s: its "
 		      "data would be stored in the clear; bind the namespace "
@@ -255,7 +255,7 @@ static int format_metadata(struct pmemcrypt_pool *p,
 	uint64_t start = p->hdr.lanes_off, end = p->hdr.data_off;
 	int ret = 0;
 
-	if (p->hw)
+	if (p->engine->zero_data)
 		end += p->hdr.units * PC_UNIT;
 	for (uint64_t off = start; off < end && !ret; off += chunk) {
 		uint64_t len = end - off < chunk ? end - off : chunk;
@@ -329,7 +329,7 @@ static int pool_create(struct pmemcrypt_pool **pool, int fd, const char *name,
 	if (ret)
 		goto fail;
 	cfg = &c;
-	p->hw = c.engine == PMEMCRYPT_ENGINE_HARDWARE;
+	p->engine = pc_engine_by_id(c.engine);
 	ret = file_lock(fd, name, &have);
 	if (!ret)
 		ret = size_file(p, cfg, &have, &lay);
@@ -466,7 +466,7 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	if (!ret)
 		ret = read_header(p, have, flags, area, &which, ok);
 	if (!ret)
-		ret = check_binding(p);
+		ret = open_engine(p);
 	if (ret)
 		goto fail;
 	slot = pc_slot_unlock(&p->hdr, key, p->sec->dek);
@@ -516,18 +516,18 @@ PC_EXPORT int pmemcrypt_pool_close(struct pmemcrypt_pool **pool)
 
 PC_EXPORT void *pmemcrypt_pool_base(const struct pmemcrypt_pool *pool)
 {
-	return pool->view.base;
+	return pool->base;
 }
 
 PC_EXPORT size_t pmemcrypt_pool_size(const struct pmemcrypt_pool *pool)
 {
-	return pool->view.size;
+	return pool->size;
 }
 
 PC_EXPORT enum pmemcrypt_engine
 pmemcrypt_pool_engine(const struct pmemcrypt_pool *pool)
 {
-	return pool->hw ? PMEMCRYPT_ENGINE_HARDWARE : PMEMCRYPT_ENGINE_SOFTWARE;
+	return pool->engine->id;
 }
 
 PC_EXPORT size_t pmemcrypt_pool_max_atomic(const struct pmemcrypt_pool *pool)

@@ -10,7 +10,7 @@
 
 #include "errormsg.h"
 #include "record.h"
-#include "store.h"
+#include "sw.h"
 
 /* Copies the media's map into the pool's. */
 static int map_load(struct pmemcrypt_pool *p)
@@ -20,7 +20,7 @@ static int map_load(struct pmemcrypt_pool *p)
 
 	if (!src)
 		return PMEMCRYPT_E_CORRUPT;
-	memcpy(p->map, src, p->units * 8);
+	memcpy(pc_sw(p)->map, src, p->units * 8);
 	return 0;
 }
 
@@ -30,18 +30,20 @@ static int map_load(struct pmemcrypt_pool *p)
  */
 static int map_check(struct pmemcrypt_pool *p, uint64_t *used, const char *when)
 {
-	memset(used, 0, (p->blocks + 63) / 64 * sizeof(*used));
+	const struct pc_sw *sw = pc_sw(p);
+
+	memset(used, 0, (sw->blocks + 63) / 64 * sizeof(*used));
 	for (uint64_t u = 0; u < p->units; u++) {
-		uint64_t v = p->map[u], b = v - 1;
+		uint64_t v = sw->map[u], b = v - 1;
 
 		if (!v)
 			continue;
-		if (b >= p->blocks || (used[b / 64] & (1ull << (b % 64))))
+		if (b >= sw->blocks || (used[b / 64] & (1ull << (b % 64))))
 			return pc_err(PMEMCRYPT_E_CORRUPT,
 				      "%s: map entry of unit %llu is %s%s",
 				      p->path, (unsigned long long)u,
-				      b >= p->blocks ? "out of range"
-						     : "shared with another",
+				      b >= sw->blocks ? "out of range"
+						      : "shared with another",
 				      when);
 		used[b / 64] |= 1ull << (b % 64);
 	}
@@ -52,13 +54,15 @@ static int map_check(struct pmemcrypt_pool *p, uint64_t *used, const char *when)
 static int entry_ok(const struct pmemcrypt_pool *p, uint32_t kind,
 		    const struct pc_log_entry *e)
 {
+	const struct pc_sw *sw = pc_sw(p);
+
 	if (e->lba >= p->units)
 		return 0;
 	if (kind == PC_LOG_MAP)
-		return e->value && e->value - 1 < p->blocks;
+		return e->value && e->value - 1 < sw->blocks;
 	/* A sector of the block the unit is mapped to. */
-	return e->value / PC_SECTORS < p->blocks &&
-	       p->map[e->lba] == e->value / PC_SECTORS + 1;
+	return e->value / PC_SECTORS < sw->blocks &&
+	       sw->map[e->lba] == e->value / PC_SECTORS + 1;
 }
 
 /*
@@ -69,8 +73,8 @@ static int entry_ok(const struct pmemcrypt_pool *p, uint32_t kind,
  */
 static int record_load(struct pmemcrypt_pool *p, uint32_t i)
 {
-	struct pc_lane *l = &p->lanes[i];
-	struct pc_log_head *h = (struct pc_log_head *)l->entries;
+	const struct pc_lane *l = &p->lanes.v[i];
+	struct pc_log_head *h = (struct pc_log_head *)pc_sw_lane(p, l)->entries;
 	const struct pc_log_entry *e = (const void *)(h + 1);
 	const uint8_t *src =
 		pc_media_at(&p->media, l->log_off, p->hdr.lane_size);
@@ -103,10 +107,11 @@ static int record_load(struct pmemcrypt_pool *p, uint32_t i)
 /* Writes a checked record of lane i (its DRAM image) to the media. */
 static int record_replay(struct pmemcrypt_pool *p, uint32_t i)
 {
-	struct pc_lane *l = &p->lanes[i];
-	const struct pc_log_head *h = (const void *)l->entries;
+	const struct pc_lane *l = &p->lanes.v[i];
+	const uint8_t *image = pc_sw_lane(p, l)->entries;
+	const struct pc_log_head *h = (const void *)image;
 	const struct pc_log_entry *e = (const void *)(h + 1);
-	const uint8_t *data = l->entries + pc_record_data_off(h->count);
+	const uint8_t *data = image + pc_record_data_off(h->count);
 	int ret = 0;
 
 	for (uint32_t k = 0; k < h->count && !ret; k++)
@@ -124,28 +129,30 @@ static int record_replay(struct pmemcrypt_pool *p, uint32_t i)
 /* The map as the committed records of the lanes in pending leave it. */
 static void map_apply(struct pmemcrypt_pool *p, const uint8_t *pending)
 {
-	for (uint32_t i = 0; i < p->nlanes; i++) {
-		const struct pc_log_head *h = (const void *)p->lanes[i].entries;
+	for (uint32_t i = 0; i < p->lanes.n; i++) {
+		const struct pc_log_head *h =
+			(const void *)pc_sw(p)->lanes[i].entries;
 		const struct pc_log_entry *e = (const void *)(h + 1);
 
 		if (!pending[i] || h->kind != PC_LOG_MAP)
 			continue;
 		for (uint32_t k = 0; k < h->count; k++)
-			p->map[e[k].lba] = e[k].value;
+			pc_sw(p)->map[e[k].lba] = e[k].value;
 	}
 }
 
 int pc_store_recover(struct pmemcrypt_pool *p)
 {
-	uint64_t *used = calloc((p->blocks + 63) / 64, sizeof(uint64_t));
-	uint8_t *pending = calloc(p->nlanes, 1);
+	struct pc_sw *sw = pc_sw(p);
+	uint64_t *used = calloc((sw->blocks + 63) / 64, sizeof(uint64_t));
+	uint8_t *pending = calloc(p->lanes.n, 1);
 	int ret = used && pending ? 0 : pc_err(-ENOMEM, "out of memory");
 
 	if (!ret)
 		ret = map_load(p);
 	if (!ret)
 		ret = map_check(p, used, "");
-	for (uint32_t i = 0; i < p->nlanes && !ret; i++) {
+	for (uint32_t i = 0; i < p->lanes.n && !ret; i++) {
 		int r = record_load(p, i);
 
 		if (r < 0)
@@ -158,13 +165,13 @@ int pc_store_recover(struct pmemcrypt_pool *p)
 		ret = map_check(p, used, " once the redo records are replayed");
 	}
 	/* Everything is checked: only now does the media change. */
-	for (uint32_t i = 0; i < p->nlanes && !ret; i++)
+	for (uint32_t i = 0; i < p->lanes.n && !ret; i++)
 		if (pending[i])
 			ret = record_replay(p, i);
-	p->nfree = 0;
-	for (uint64_t b = p->blocks; b-- > 0 && !ret;)
+	sw->nfree = 0;
+	for (uint64_t b = sw->blocks; b-- > 0 && !ret;)
 		if (!(used[b / 64] & (1ull << (b % 64))))
-			p->free_stack[p->nfree++] = b;
+			sw->free_stack[sw->nfree++] = b;
 	free(pending);
 	free(used);
 	return ret;

@@ -1,44 +1,17 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* store.c -- units on the media: allocation, atomic updates, recovery */
+/* store.c -- the software engine's units on the media: blocks, updates */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errormsg.h"
-#include "layout.h"
 #include "record.h"
-#include "store.h"
+#include "sw.h"
 
 #define LOG_HEAD PC_LOG_HEAD
 
-static __thread unsigned lane_hint;
-static unsigned lane_next;
-
-/* Takes a free lane, preferring the one this thread used last. */
-struct pc_lane *pc_lane_get(struct pmemcrypt_pool *p)
-{
-	unsigned n = p->nlanes, start;
-
-	if (!lane_hint)
-		lane_hint = __atomic_add_fetch(&lane_next, 1, __ATOMIC_RELAXED);
-	start = lane_hint % n;
-	for (unsigned i = 0; i < n; i++) {
-		struct pc_lane *l = &p->lanes[(start + i) % n];
-
-		if (!pthread_mutex_trylock(&l->lock))
-			return l;
-	}
-	pthread_mutex_lock(&p->lanes[start].lock);
-	return &p->lanes[start];
-}
-
-void pc_lane_put(struct pc_lane *lane)
-{
-	pthread_mutex_unlock(&lane->lock);
-}
-
-static void lane_fini(struct pc_lane *l)
+static void lane_fini(struct pc_sw_lane *l)
 {
 	pc_xts_delete(&l->xts);
 	/* bounce and scratch: one secure allocation */
@@ -46,19 +19,10 @@ static void lane_fini(struct pc_lane *l)
 	free(l->entries);
 	free(l->old);
 	free(l->pbas);
-	pthread_mutex_destroy(&l->lock);
 }
 
-static int lane_init(struct pmemcrypt_pool *p, struct pc_lane *l, uint32_t i)
+static int lane_init(struct pmemcrypt_pool *p, struct pc_sw_lane *l)
 {
-	int ret;
-
-	pthread_mutex_init(&l->lock, NULL);
-	l->log_off = p->hdr.lanes_off + (uint64_t)i * p->hdr.lane_size;
-	/* Hardware engine: an undo log; a random start keeps the sequence
-	 * numbers of this session apart from stale entries of others. */
-	if (p->hw)
-		return pc_random(&l->seq, sizeof(l->seq));
 	/* Plaintext staging gets the care of keys: locked, out of core
 	 * dumps and children, wiped when freed. */
 	l->bounce = pc_secure_alloc(2 * PC_UNIT);
@@ -68,35 +32,32 @@ static int lane_init(struct pmemcrypt_pool *p, struct pc_lane *l, uint32_t i)
 	l->pbas = calloc(p->units_per_tx, sizeof(uint64_t));
 	if (!l->bounce || !l->scratch || !l->entries || !l->old || !l->pbas)
 		return pc_err(-ENOMEM, "out of memory");
-	ret = pc_xts_new(&l->xts, p->hdr.cipher, p->sec->dek);
-	return ret;
+	return pc_xts_new(&l->xts, p->hdr.cipher, p->sec->dek);
 }
 
 int pc_store_init(struct pmemcrypt_pool *p)
 {
-	uint64_t log_cap = (p->hdr.lane_size - LOG_HEAD) /
-			   sizeof(struct pc_log_entry);
+	uint64_t log_cap =
+		(p->hdr.lane_size - LOG_HEAD) / sizeof(struct pc_log_entry);
 	/* The lanes' share of the spare blocks is slack for concurrency. */
 	uint64_t spare = p->hdr.blocks - p->hdr.units - p->hdr.lanes;
+	struct pc_sw *sw = calloc(1, sizeof(*sw));
 
-	p->units = p->hdr.units;
-	p->blocks = p->hdr.blocks;
-	p->nlanes = p->hdr.lanes;
-	p->units_per_tx = (uint32_t)(log_cap < spare ? log_cap : spare);
-	if (p->hw)
-		p->units_per_tx = pc_layout_hw_per_tx(p->hdr.lane_size);
-	for (int i = 0; i < PC_STRIPES; i++)
-		pthread_mutex_init(&p->stripes[i], NULL);
-	pthread_mutex_init(&p->alloc_lock, NULL);
-	pthread_cond_init(&p->alloc_cond, NULL);
-	/* Hardware pools allocate no blocks and have no map. */
-	p->free_stack = malloc((p->hw ? 1 : p->blocks) * sizeof(uint64_t));
-	p->map = calloc(p->hw ? 1 : p->units, sizeof(uint64_t));
-	p->lanes = calloc(p->nlanes, sizeof(*p->lanes));
-	if (!p->free_stack || !p->map || !p->lanes)
+	if (!sw)
 		return pc_err(-ENOMEM, "out of memory");
-	for (uint32_t i = 0; i < p->nlanes; i++) {
-		int ret = lane_init(p, &p->lanes[i], i);
+	p->priv = sw;
+	sw->view.uffd = sw->view.stop_fd = -1;
+	p->units_per_tx = (uint32_t)(log_cap < spare ? log_cap : spare);
+	sw->blocks = p->hdr.blocks;
+	pthread_mutex_init(&sw->alloc_lock, NULL);
+	pthread_cond_init(&sw->alloc_cond, NULL);
+	sw->free_stack = malloc(sw->blocks * sizeof(uint64_t));
+	sw->map = calloc(p->units, sizeof(uint64_t));
+	sw->lanes = calloc(p->lanes.n, sizeof(*sw->lanes));
+	if (!sw->free_stack || !sw->map || !sw->lanes)
+		return pc_err(-ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < p->lanes.n; i++) {
+		int ret = lane_init(p, &sw->lanes[i]);
 
 		if (ret)
 			return ret;
@@ -106,78 +67,52 @@ int pc_store_init(struct pmemcrypt_pool *p)
 
 void pc_store_fini(struct pmemcrypt_pool *p)
 {
-	if (p->lanes) {
-		for (uint32_t i = 0; i < p->nlanes; i++)
-			lane_fini(&p->lanes[i]);
-		free(p->lanes);
-		p->lanes = NULL;
-		for (int i = 0; i < PC_STRIPES; i++)
-			pthread_mutex_destroy(&p->stripes[i]);
-		pthread_mutex_destroy(&p->alloc_lock);
-		pthread_cond_destroy(&p->alloc_cond);
-	}
-	free(p->free_stack);
-	free(p->map);
-	p->free_stack = NULL;
-	p->map = NULL;
+	struct pc_sw *sw = pc_sw(p);
+
+	if (!sw)
+		return;
+	for (uint32_t i = 0; sw->lanes && i < p->lanes.n; i++)
+		lane_fini(&sw->lanes[i]);
+	free(sw->lanes);
+	pthread_mutex_destroy(&sw->alloc_lock);
+	pthread_cond_destroy(&sw->alloc_cond);
+	free(sw->free_stack);
+	free(sw->map);
+	free(sw);
+	p->priv = NULL;
 }
 
 /* Takes n free blocks, waiting for concurrent updates to release some. */
-static void blocks_take(struct pmemcrypt_pool *p, uint64_t *out, size_t n)
+static void blocks_take(struct pc_sw *sw, uint64_t *out, size_t n)
 {
-	pthread_mutex_lock(&p->alloc_lock);
-	while (p->nfree < n)
-		pthread_cond_wait(&p->alloc_cond, &p->alloc_lock);
-	p->nfree -= n;
-	memcpy(out, p->free_stack + p->nfree, n * sizeof(*out));
-	pthread_mutex_unlock(&p->alloc_lock);
+	pthread_mutex_lock(&sw->alloc_lock);
+	while (sw->nfree < n)
+		pthread_cond_wait(&sw->alloc_cond, &sw->alloc_lock);
+	sw->nfree -= n;
+	memcpy(out, sw->free_stack + sw->nfree, n * sizeof(*out));
+	pthread_mutex_unlock(&sw->alloc_lock);
 }
 
 /* Returns blocks (entries of 0 are skipped) to the free list. */
-static void blocks_give(struct pmemcrypt_pool *p, const uint64_t *in,
-			size_t n, int map_values)
+static void blocks_give(struct pc_sw *sw, const uint64_t *in, size_t n,
+			int map_values)
 {
-	pthread_mutex_lock(&p->alloc_lock);
+	pthread_mutex_lock(&sw->alloc_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (map_values && !in[i])
 			continue;
-		p->free_stack[p->nfree++] = map_values ? in[i] - 1 : in[i];
+		sw->free_stack[sw->nfree++] = map_values ? in[i] - 1 : in[i];
 	}
-	pthread_cond_broadcast(&p->alloc_cond);
-	pthread_mutex_unlock(&p->alloc_lock);
-}
-
-void pc_stripes_lock(struct pmemcrypt_pool *p, const uint64_t *ents,
-		     size_t n, uint64_t set[PC_STRIPES / 64], int lock)
-{
-	if (n == 1) {
-		pthread_mutex_t *m = pc_stripe(p, PC_ENT_LBA(ents[0]));
-
-		(lock ? pthread_mutex_lock : pthread_mutex_unlock)(m);
-		return;
-	}
-	if (lock) {
-		memset(set, 0, PC_STRIPES / 8);
-		for (size_t i = 0; i < n; i++) {
-			uint64_t st = PC_ENT_LBA(ents[i]) % PC_STRIPES;
-
-			set[st / 64] |= 1ull << (st % 64);
-		}
-	}
-	for (int w = 0; w < PC_STRIPES / 64; w++)
-		for (uint64_t b = set[w]; b; b &= b - 1) {
-			pthread_mutex_t *m =
-				&p->stripes[w * 64 + __builtin_ctzll(b)];
-
-			(lock ? pthread_mutex_lock : pthread_mutex_unlock)(m);
-		}
+	pthread_cond_broadcast(&sw->alloc_cond);
+	pthread_mutex_unlock(&sw->alloc_lock);
 }
 
 /* Seals and writes a record head: the commit point of an update. */
 static int record_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
 			 uint32_t count, uint32_t kind, size_t len)
 {
-	struct pc_log_head *h = (struct pc_log_head *)l->entries;
+	struct pc_sw_lane *sl = pc_sw_lane(p, l);
+	struct pc_log_head *h = (struct pc_log_head *)sl->entries;
 	int ret;
 
 	h->seq = ++l->seq;
@@ -206,19 +141,20 @@ int pc_record_clear(struct pmemcrypt_pool *p, uint64_t log_off)
 static int write_block(struct pmemcrypt_pool *p, struct pc_lane *l,
 		       const uint8_t *src, uint64_t lba, uint64_t pba)
 {
+	struct pc_sw_lane *sl = pc_sw_lane(p, l);
 	uint8_t tweak[PC_TWEAK_SIZE];
 
 	for (unsigned s = 0; s < PC_SECTORS; s++) {
-		uint8_t *c = l->bounce + s * PC_SECTOR;
+		uint8_t *c = sl->bounce + s * PC_SECTOR;
 		int ret;
 
 		pc_tweak(tweak, lba, s, pba);
-		ret = pc_xts_encrypt(l->xts, c, src + s * PC_SECTOR,
-				     PC_SECTOR, tweak);
+		ret = pc_xts_encrypt(sl->xts, c, src + s * PC_SECTOR, PC_SECTOR,
+				     tweak);
 		if (!ret)
-			ret = pc_media_write(&p->media,
-					     pc_block_off(p, pba) + s * PC_SECTOR,
-					     c, PC_SECTOR);
+			ret = pc_media_write(
+				&p->media, pc_block_off(p, pba) + s * PC_SECTOR,
+				c, PC_SECTOR);
 		if (ret)
 			return ret;
 	}
@@ -232,23 +168,24 @@ static int write_block(struct pmemcrypt_pool *p, struct pc_lane *l,
 static int map_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
 		      const uint64_t *ents, size_t n)
 {
+	struct pc_sw_lane *sl = pc_sw_lane(p, l);
 	struct pc_media *m = &p->media;
 	struct pc_log_entry *e =
-		(struct pc_log_entry *)(l->entries + LOG_HEAD);
+		(struct pc_log_entry *)(sl->entries + LOG_HEAD);
 	int ret;
 
 	if (n == 1) {
 		uint64_t lba = PC_ENT_LBA(ents[0]);
 
-		ret = pc_media_store8(m, pc_map_off(p, lba), l->pbas[0] + 1);
+		ret = pc_media_store8(m, pc_map_off(p, lba), sl->pbas[0] + 1);
 		pc_media_fence(m);
 		if (!ret)
-			p->map[lba] = l->pbas[0] + 1;
+			pc_sw(p)->map[lba] = sl->pbas[0] + 1;
 		return ret;
 	}
 	for (size_t i = 0; i < n; i++)
 		e[i] = (struct pc_log_entry){PC_ENT_LBA(ents[i]),
-					     l->pbas[i] + 1};
+					     sl->pbas[i] + 1};
 	ret = record_commit(p, l, (uint32_t)n, PC_LOG_MAP,
 			    LOG_HEAD + n * sizeof(*e));
 	for (size_t i = 0; i < n && !ret; i++)
@@ -257,7 +194,7 @@ static int map_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < n; i++)
-		p->map[e[i].lba] = e[i].value;
+		pc_sw(p)->map[e[i].lba] = e[i].value;
 	return pc_record_clear(p, l->log_off);
 }
 
@@ -266,27 +203,28 @@ static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 			       const uint64_t *ents, size_t n,
 			       pc_plain_fn *plain, void *arg)
 {
+	struct pc_sw_lane *sl = pc_sw_lane(p, l);
 	int ret = 0;
 
-	blocks_take(p, l->pbas, n);
+	blocks_take(pc_sw(p), sl->pbas, n);
 	for (size_t i = 0; i < n && !ret; i++) {
 		uint64_t lba = PC_ENT_LBA(ents[i]);
-		const uint8_t *src = plain(arg, l, i, lba);
+		const uint8_t *src = plain(arg, sl, i, lba);
 
-		ret = src ? write_block(p, l, src, lba, l->pbas[i])
+		ret = src ? write_block(p, l, src, lba, sl->pbas[i])
 			  : PMEMCRYPT_E_CRYPTO;
 	}
 	if (ret) {
-		blocks_give(p, l->pbas, n, 0);
+		blocks_give(pc_sw(p), sl->pbas, n, 0);
 		return ret;
 	}
 	pc_media_fence(&p->media);
 	for (size_t i = 0; i < n; i++)
-		l->old[i] = p->map[PC_ENT_LBA(ents[i])];
+		sl->old[i] = pc_sw(p)->map[PC_ENT_LBA(ents[i])];
 	ret = map_commit(p, l, ents, n);
 	if (ret)
 		return ret;
-	blocks_give(p, l->old, n, 1);
+	blocks_give(pc_sw(p), sl->old, n, 1);
 	return 0;
 }
 
@@ -304,7 +242,8 @@ static size_t in_place_sectors(struct pmemcrypt_pool *p, const uint64_t *ents,
 	for (size_t i = 0; i < n; i++) {
 		unsigned mask = PC_ENT_MASK(ents[i]);
 
-		if (mask == PC_ALL_SECTORS || !p->map[PC_ENT_LBA(ents[i])])
+		if (mask == PC_ALL_SECTORS ||
+		    !pc_sw(p)->map[PC_ENT_LBA(ents[i])])
 			return 0;
 		k += (size_t)__builtin_popcount(mask);
 	}
@@ -323,17 +262,18 @@ static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 			   const uint64_t *ents, size_t n, size_t k,
 			   pc_plain_fn *plain, void *arg)
 {
+	struct pc_sw_lane *sl = pc_sw_lane(p, l);
 	struct pc_log_entry *e =
-		(struct pc_log_entry *)(l->entries + LOG_HEAD);
-	uint8_t *data = l->entries + pc_record_data_off(k);
+		(struct pc_log_entry *)(sl->entries + LOG_HEAD);
+	uint8_t *data = sl->entries + pc_record_data_off(k);
 	uint8_t tweak[PC_TWEAK_SIZE];
 	size_t j = 0;
 	int ret;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t lba = PC_ENT_LBA(ents[i]);
-		uint64_t pba = p->map[lba] - 1;
-		const uint8_t *src = plain(arg, l, i, lba);
+		uint64_t pba = pc_sw(p)->map[lba] - 1;
+		const uint8_t *src = plain(arg, sl, i, lba);
 
 		if (!src)
 			return PMEMCRYPT_E_CRYPTO;
@@ -342,7 +282,7 @@ static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 				continue;
 			e[j] = (struct pc_log_entry){lba, pba * PC_SECTORS + s};
 			pc_tweak(tweak, lba, s, pba);
-			ret = pc_xts_encrypt(l->xts, data + j * PC_SECTOR,
+			ret = pc_xts_encrypt(sl->xts, data + j * PC_SECTOR,
 					     src + s * PC_SECTOR, PC_SECTOR,
 					     tweak);
 			if (ret)
@@ -354,7 +294,8 @@ static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 			     pc_record_len(PC_LOG_SECTORS, k) - LOG_HEAD);
 	pc_media_fence(&p->media);
 	if (!ret)
-		ret = record_commit(p, l, (uint32_t)k, PC_LOG_SECTORS, LOG_HEAD);
+		ret = record_commit(p, l, (uint32_t)k, PC_LOG_SECTORS,
+				    LOG_HEAD);
 	for (j = 0; j < k && !ret; j++)
 		ret = pc_media_write(&p->media, pc_sector_off(p, e[j].value),
 				     data + j * PC_SECTOR, PC_SECTOR);
@@ -377,12 +318,12 @@ int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
 			      "update of %zu units exceeds the pool's atomic "
 			      "limit of %u units",
 			      n, p->units_per_tx);
-	l = pc_lane_get(p);
-	pc_stripes_lock(p, ents, n, set, 1);
+	l = pc_lane_get(&p->lanes);
+	pc_units_lock(&p->locks, ents, n, set, 1);
 	k = in_place_sectors(p, ents, n);
 	ret = k ? update_in_place(p, l, ents, n, k, plain, arg)
 		: update_out_of_place(p, l, ents, n, plain, arg);
-	pc_stripes_lock(p, ents, n, set, 0);
+	pc_units_lock(&p->locks, ents, n, set, 0);
 	pc_lane_put(l);
 	return ret;
 }
@@ -390,7 +331,7 @@ int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
 int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 		       uint64_t lba, uint8_t *dst)
 {
-	uint64_t v = p->map[lba];
+	uint64_t v = pc_sw(p)->map[lba];
 	uint8_t tweak[PC_TWEAK_SIZE];
 	const uint8_t *src;
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "errormsg.h"
-#include "store.h"
 #include "units.h"
 
 void pc_units_init(struct pc_units *u)

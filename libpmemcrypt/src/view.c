@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "errormsg.h"
-#include "store.h"
+#include "sw.h"
 
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY 1
@@ -35,7 +35,7 @@ static void mark_present(struct pc_view *v, uint64_t unit)
  */
 static int populate(struct pmemcrypt_pool *p, uint64_t unit, size_t n)
 {
-	struct pc_view *v = &p->view;
+	struct pc_view *v = &pc_sw(p)->view;
 	uint64_t ents[PC_READAHEAD_MAX] = {0}, set[PC_STRIPES / 64];
 	struct uffdio_copy copy;
 	size_t k = 0;
@@ -43,7 +43,7 @@ static int populate(struct pmemcrypt_pool *p, uint64_t unit, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		ents[i] = PC_ENT(unit + i, 0);
-	pc_stripes_lock(p, ents, n, set, 1);
+	pc_units_lock(&p->locks, ents, n, set, 1);
 	while (k < n && !pc_view_present(v, unit + k) && !ret) {
 		ret = pc_store_read_unit(p, v->xts, unit + k,
 					 v->page + k * PC_UNIT);
@@ -54,7 +54,7 @@ static int populate(struct pmemcrypt_pool *p, uint64_t unit, size_t n)
 	for (size_t i = 0; i < k; i++)
 		mark_present(v, unit + i);
 	copy = (struct uffdio_copy){
-		.dst = (uintptr_t)(v->base + unit * PC_UNIT),
+		.dst = (uintptr_t)(p->base + unit * PC_UNIT),
 		.src = (uintptr_t)v->page,
 		.len = k * PC_UNIT,
 	};
@@ -65,7 +65,7 @@ static int populate(struct pmemcrypt_pool *p, uint64_t unit, size_t n)
 					   ~(1ull << ((unit + i) % 64)),
 					   __ATOMIC_RELEASE);
 	}
-	pc_stripes_lock(p, ents, n, set, 0);
+	pc_units_lock(&p->locks, ents, n, set, 0);
 	return ret ? ret : (int)k;
 }
 
@@ -74,10 +74,10 @@ static int populate(struct pmemcrypt_pool *p, uint64_t unit, size_t n)
  * ahead a window that doubles up to PC_READAHEAD_MAX units; any other
  * fills one page.
  */
-static void serve_fault(struct pmemcrypt_pool *p, uint64_t unit,
-			uint64_t *next, size_t *window)
+static void serve_fault(struct pmemcrypt_pool *p, uint64_t unit, uint64_t *next,
+			size_t *window)
 {
-	struct pc_view *v = &p->view;
+	struct pc_view *v = &pc_sw(p)->view;
 	size_t n;
 	int got;
 
@@ -90,7 +90,8 @@ static void serve_fault(struct pmemcrypt_pool *p, uint64_t unit,
 		/* Unrecoverable: give the faulting thread a page of zeros
 		 * rather than hang it. */
 		struct uffdio_zeropage z = {
-			.range = {(uintptr_t)v->base + unit * PC_UNIT, PC_UNIT}};
+			.range = {(uintptr_t)p->base + unit * PC_UNIT,
+				  PC_UNIT}};
 
 		ioctl(v->uffd, UFFDIO_ZEROPAGE, &z);
 		got = 1;
@@ -102,7 +103,7 @@ static void serve_fault(struct pmemcrypt_pool *p, uint64_t unit,
 static void *fault_thread(void *arg)
 {
 	struct pmemcrypt_pool *p = arg;
-	struct pc_view *v = &p->view;
+	struct pc_view *v = &pc_sw(p)->view;
 	struct pollfd fds[2] = {{v->uffd, POLLIN, 0}, {v->stop_fd, POLLIN, 0}};
 	uint64_t next = UINT64_MAX;
 	size_t window = 0;
@@ -121,7 +122,7 @@ static void *fault_thread(void *arg)
 		if (msg.event != UFFD_EVENT_PAGEFAULT)
 			continue;
 		serve_fault(p,
-			    (msg.arg.pagefault.address - (uintptr_t)v->base) /
+			    (msg.arg.pagefault.address - (uintptr_t)p->base) /
 				    PC_UNIT,
 			    &next, &window);
 	}
@@ -129,11 +130,11 @@ static void *fault_thread(void *arg)
 }
 
 /* Opens a userfaultfd registered for missing pages of the view. */
-static int uffd_open(struct pc_view *v)
+static int uffd_open(struct pmemcrypt_pool *p, struct pc_view *v)
 {
 	struct uffdio_api api = {.api = UFFD_API};
 	struct uffdio_register reg = {
-		.range = {(uintptr_t)v->base, v->size},
+		.range = {(uintptr_t)p->base, p->size},
 		.mode = UFFDIO_REGISTER_MODE_MISSING,
 	};
 	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
@@ -156,11 +157,11 @@ static int uffd_open(struct pc_view *v)
 /* Without userfaultfd: decrypt the whole pool into the view now. */
 static int populate_eagerly(struct pmemcrypt_pool *p)
 {
-	struct pc_view *v = &p->view;
+	struct pc_view *v = &pc_sw(p)->view;
 
 	for (uint64_t u = 0; u < p->units; u++) {
-		int ret = pc_store_read_unit(p, v->xts, u,
-					     v->base + u * PC_UNIT);
+		int ret =
+			pc_store_read_unit(p, v->xts, u, p->base + u * PC_UNIT);
 
 		if (ret)
 			return ret;
@@ -171,22 +172,22 @@ static int populate_eagerly(struct pmemcrypt_pool *p)
 
 int pc_view_open(struct pmemcrypt_pool *p)
 {
-	struct pc_view *v = &p->view;
+	struct pc_view *v = &pc_sw(p)->view;
 	size_t words = (p->units + 63) / 64;
 	int ret;
 
 	v->uffd = v->stop_fd = -1;
-	v->size = p->units * PC_UNIT;
-	v->base = mmap(NULL, v->size, PROT_READ | PROT_WRITE,
+	p->size = p->units * PC_UNIT;
+	p->base = mmap(NULL, p->size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (v->base == MAP_FAILED) {
-		v->base = NULL;
-		return pc_err(-errno, "view: mmap of %zu bytes: %s", v->size,
+	if (p->base == MAP_FAILED) {
+		p->base = NULL;
+		return pc_err(-errno, "view: mmap of %zu bytes: %s", p->size,
 			      strerror(errno));
 	}
 	/* Plaintext stays out of core dumps and forked children. */
-	madvise(v->base, v->size, MADV_DONTDUMP);
-	madvise(v->base, v->size, MADV_DONTFORK);
+	madvise(p->base, p->size, MADV_DONTDUMP);
+	madvise(p->base, p->size, MADV_DONTFORK);
 	v->present = calloc(words, sizeof(uint64_t));
 	v->page = pc_secure_alloc(PC_READAHEAD_MAX * PC_UNIT);
 	if (!v->present || !v->page)
@@ -194,7 +195,7 @@ int pc_view_open(struct pmemcrypt_pool *p)
 	ret = pc_xts_new(&v->xts, p->hdr.cipher, p->sec->dek);
 	if (ret)
 		return ret;
-	if (getenv("PMEMCRYPT_NO_USERFAULTFD") || uffd_open(v))
+	if (getenv("PMEMCRYPT_NO_USERFAULTFD") || uffd_open(p, v))
 		return populate_eagerly(p);
 	v->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (v->stop_fd < 0)
@@ -208,14 +209,9 @@ int pc_view_open(struct pmemcrypt_pool *p)
 
 void pc_view_close(struct pmemcrypt_pool *p)
 {
-	struct pc_view *v = &p->view;
+	struct pc_view *v = &pc_sw(p)->view;
 	uint64_t one = 1;
 
-	if (v->direct) {
-		v->base = NULL;
-		v->direct = 0;
-		return;
-	}
 	if (v->thread_started) {
 		if (write(v->stop_fd, &one, sizeof(one)) != sizeof(one))
 			abort();
@@ -227,11 +223,11 @@ void pc_view_close(struct pmemcrypt_pool *p)
 	if (v->stop_fd >= 0)
 		close(v->stop_fd);
 	v->uffd = v->stop_fd = -1;
-	if (v->base) {
+	if (p->base) {
 		/* Drop the plaintext pages before unmapping. */
-		madvise(v->base, v->size, MADV_DONTNEED);
-		munmap(v->base, v->size);
-		v->base = NULL;
+		madvise(p->base, p->size, MADV_DONTNEED);
+		munmap(p->base, p->size);
+		p->base = NULL;
 	}
 	pc_secure_free(v->page, PC_READAHEAD_MAX * PC_UNIT);
 	free(v->present);

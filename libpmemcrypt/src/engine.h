@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * engine.h -- the engine interface: how a pool's data reaches the media,
+ * chosen once when the pool is created or opened
+ */
+
+#ifndef PC_ENGINE_H
+#define PC_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+#include "libpmemcrypt.h"
+
+struct pmemcrypt_config;
+struct pmemcrypt_pool;
+struct pmemcrypt_tx;
+struct pc_layout;
+
+/*
+ * An engine.  Offsets are offsets in the pool's view, already checked
+ * against its size; lengths are not 0.
+ */
+struct pc_engine {
+	enum pmemcrypt_engine id;
+	uint32_t minor;	   /* the format version its pools need */
+	uint32_t incompat; /* its incompatible feature flags */
+	int zero_data;	   /* create zeroes the data area */
+
+	/* The layout of a new pool of units units. */
+	void (*layout)(struct pc_layout *lay,
+		       const struct pmemcrypt_config *cfg, uint64_t units);
+	/* Brings up a mapped, authenticated pool: recovery, the view. */
+	int (*start)(struct pmemcrypt_pool *p);
+	/* Undoes start (also after a failed start). */
+	void (*stop)(struct pmemcrypt_pool *p);
+	/* In a forked child: drops every key the engine holds. */
+	void (*forget_keys)(struct pmemcrypt_pool *p);
+
+	int (*persist)(struct pmemcrypt_pool *p, uint64_t off, size_t len);
+	int (*read)(struct pmemcrypt_pool *p, void *buf, size_t len,
+		    uint64_t off);
+	int (*write)(struct pmemcrypt_pool *p, const void *buf, size_t len,
+		     uint64_t off);
+
+	int (*tx_add)(struct pmemcrypt_tx *tx, uint64_t off, size_t len);
+	int (*tx_commit)(struct pmemcrypt_tx *tx);
+	void (*tx_abort)(struct pmemcrypt_tx *tx);
+
+	/* Whether a lane holds a record (1 also when it is corrupt). */
+	int (*pending)(struct pmemcrypt_pool *p, uint32_t lane);
+	/* Checks every unit, counting into r. */
+	int (*check_units)(struct pmemcrypt_pool *p,
+			   struct pmemcrypt_check_report *r,
+			   pmemcrypt_progress_fn *progress, void *arg);
+};
+
+extern const struct pc_engine pc_engine_software;
+extern const struct pc_engine pc_engine_hardware;
+
+/* The engine of a pool whose header has these incompatible flags. */
+static inline const struct pc_engine *pc_engine_of(uint32_t incompat)
+{
+	return incompat & PC_INCOMPAT_HARDWARE ? &pc_engine_hardware
+					       : &pc_engine_software;
+}
+
+/* The engine of a resolved choice (software or hardware). */
+static inline const struct pc_engine *pc_engine_by_id(enum pmemcrypt_engine e)
+{
+	return e == PMEMCRYPT_ENGINE_HARDWARE ? &pc_engine_hardware
+					      : &pc_engine_software;
+}
+
+#endif

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* sw.c -- the software engine: its layout, start and stop, its ops table */
+
+#include "layout.h"
+#include "record.h"
+#include "sw.h"
+
+#define ROUND_UP(x, a) (((x) + (a)-1) / (a) * (a))
+
+/*
+ * Lanes of redo logs, the map, then the blocks: the units and spare
+ * blocks that bound the size of one update (small pools keep at most an
+ * eighth of their size spare), and one more per lane.
+ */
+static void sw_layout(struct pc_layout *lay, const struct pmemcrypt_config *cfg,
+		      uint64_t units)
+{
+	uint64_t per_tx, entries_cap;
+
+	per_tx = units / 8 > PC_LAYOUT_MIN_UNITS ? units / 8
+						 : PC_LAYOUT_MIN_UNITS;
+	per_tx = cfg->units_per_tx < per_tx ? cfg->units_per_tx : per_tx;
+	lay->lanes = cfg->lanes;
+	lay->lane_size = (uint32_t)ROUND_UP(
+		PC_LOG_HEAD + per_tx * sizeof(struct pc_log_entry), PC_UNIT);
+	entries_cap =
+		(lay->lane_size - PC_LOG_HEAD) / sizeof(struct pc_log_entry);
+	per_tx = entries_cap < per_tx ? entries_cap : per_tx;
+	lay->units = units;
+	lay->blocks = units + per_tx + cfg->lanes;
+	lay->lanes_off = PC_HDR_AREA;
+	lay->map_off = lay->lanes_off + (uint64_t)lay->lanes * lay->lane_size;
+	lay->data_off = ROUND_UP(lay->map_off + units * 8, PC_UNIT);
+	lay->file_size = lay->data_off + lay->blocks * PC_UNIT;
+}
+
+static int sw_start(struct pmemcrypt_pool *p)
+{
+	int ret = pc_store_init(p);
+
+	if (!ret)
+		ret = pc_store_recover(p);
+	if (!ret)
+		ret = pc_view_open(p);
+	return ret;
+}
+
+static void sw_stop(struct pmemcrypt_pool *p)
+{
+	if (pc_sw(p))
+		pc_view_close(p);
+	pc_store_fini(p);
+}
+
+static void sw_forget_keys(struct pmemcrypt_pool *p)
+{
+	struct pc_sw *sw = pc_sw(p);
+
+	for (uint32_t i = 0; sw && sw->lanes && i < p->lanes.n; i++)
+		if (sw->lanes[i].xts)
+			pc_xts_forget(sw->lanes[i].xts);
+	if (sw && sw->view.xts)
+		pc_xts_forget(sw->view.xts);
+}
+
+/* A lane's record is pending when its sequence number is not 0. */
+static int sw_pending(struct pmemcrypt_pool *p, uint32_t lane)
+{
+	const uint8_t *head = pc_media_at(&p->media, p->lanes.v[lane].log_off,
+					  sizeof(uint64_t));
+
+	return !head ||
+	       __atomic_load_n((const uint64_t *)head, __ATOMIC_RELAXED) != 0;
+}
+
+const struct pc_engine pc_engine_software = {
+	.id = PMEMCRYPT_ENGINE_SOFTWARE,
+	.minor = 0, /* 1.0 readers keep opening software pools */
+	.incompat = 0,
+	.zero_data = 0, /* map entries of 0 read as zeros */
+	.layout = sw_layout,
+	.start = sw_start,
+	.stop = sw_stop,
+	.forget_keys = sw_forget_keys,
+	.persist = pc_sw_persist,
+	.read = pc_sw_read,
+	.write = pc_sw_write,
+	.tx_add = pc_sw_tx_add,
+	.tx_commit = pc_sw_tx_commit,
+	.tx_abort = pc_sw_tx_abort,
+	.pending = sw_pending,
+	.check_units = pc_sw_check_units,
+};

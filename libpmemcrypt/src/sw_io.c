@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * sw_io.c -- the software engine's persist, read, write, transactions and
+ * check: units of the view made durable through store.c
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errormsg.h"
+#include "sw.h"
+#include "tx.h"
+
+/* The sectors of unit lba that [off, off+len) touches. */
+static unsigned range_mask(uint64_t off, size_t len, uint64_t lba)
+{
+	uint64_t u = lba * PC_UNIT;
+	uint64_t lo = off > u ? off : u;
+	uint64_t hi = off + len < u + PC_UNIT ? off + len : u + PC_UNIT;
+	unsigned first = (unsigned)((lo - u) / PC_SECTOR);
+	unsigned last = (unsigned)((hi - 1 - u) / PC_SECTOR);
+
+	return ((1u << (last + 1)) - 1) & ~((1u << first) - 1);
+}
+
+/* Adds the units of [off, off+len), or only those present in the view. */
+static int units_of_range(const struct pmemcrypt_pool *p, struct pc_units *u,
+			  uint64_t off, size_t len, int present_only)
+{
+	const struct pc_view *v = &pc_sw(p)->view;
+
+	if (!len)
+		return 0;
+	for (uint64_t i = off / PC_UNIT; i <= (off + len - 1) / PC_UNIT; i++) {
+		int ret;
+
+		if (present_only && !pc_view_present(v, i))
+			continue;
+		ret = pc_units_add(u, i, range_mask(off, len, i));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static const uint8_t *view_plain(void *arg, struct pc_sw_lane *l, size_t i,
+				 uint64_t lba)
+{
+	struct pmemcrypt_pool *p = arg;
+
+	return p->base + lba * PC_UNIT;
+}
+
+/* Makes a sorted set of view units durable as one update. */
+static int persist_units(struct pmemcrypt_pool *p, const struct pc_units *u)
+{
+	return pc_store_update(p, u->v, u->n, view_plain, p);
+}
+
+int pc_sw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len)
+{
+	struct pc_units u;
+	int ret;
+
+	pc_units_init(&u);
+	ret = units_of_range(p, &u, off, len, 1);
+	if (!ret)
+		ret = persist_units(p, &u);
+	pc_units_fini(&u);
+	return ret;
+}
+
+struct write_ctx {
+	struct pmemcrypt_pool *p;
+	const uint8_t *buf;
+	uint64_t off;
+	size_t len;
+	int error;
+};
+
+/* The new plaintext of a unit a write covers, fully or in part. */
+static const uint8_t *write_plain(void *arg, struct pc_sw_lane *l, size_t i,
+				  uint64_t lba)
+{
+	struct write_ctx *w = arg;
+	uint64_t u = lba * PC_UNIT;
+	uint64_t lo = w->off > u ? w->off : u;
+	uint64_t hi =
+		w->off + w->len < u + PC_UNIT ? w->off + w->len : u + PC_UNIT;
+	uint8_t *view = w->p->base + u;
+
+	if (pc_view_present(&pc_sw(w->p)->view, lba)) {
+		memcpy(view + (lo - u), w->buf + (lo - w->off), hi - lo);
+		return view;
+	}
+	if (lo == u && hi == u + PC_UNIT)
+		return w->buf + (u - w->off);
+	w->error = pc_store_read_unit(w->p, l->xts, lba, l->scratch);
+	if (w->error)
+		return NULL;
+	memcpy(l->scratch + (lo - u), w->buf + (lo - w->off), hi - lo);
+	return l->scratch;
+}
+
+int pc_sw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
+		uint64_t off)
+{
+	struct write_ctx w = {p, buf, off, len, 0};
+	struct pc_units u;
+	int ret;
+
+	pc_units_init(&u);
+	ret = units_of_range(p, &u, off, len, 0);
+	if (!ret)
+		ret = pc_store_update(p, u.v, u.n, write_plain, &w);
+	pc_units_fini(&u);
+	return w.error ? w.error : ret;
+}
+
+/* Copies [off, off+len) within one unit out of the view or the media. */
+static int read_unit(struct pmemcrypt_pool *p, struct pc_sw_lane *l,
+		     uint64_t off, size_t len, uint8_t *dst)
+{
+	uint64_t lba = off / PC_UNIT, u = lba * PC_UNIT;
+	int ret = 0;
+
+	pthread_mutex_lock(pc_unit_lock(&p->locks, lba));
+	if (pc_view_present(&pc_sw(p)->view, lba)) {
+		memcpy(dst, p->base + off, len);
+	} else if (len == PC_UNIT) {
+		ret = pc_store_read_unit(p, l->xts, lba, dst);
+	} else {
+		ret = pc_store_read_unit(p, l->xts, lba, l->scratch);
+		memcpy(dst, l->scratch + (off - u), len);
+	}
+	pthread_mutex_unlock(pc_unit_lock(&p->locks, lba));
+	return ret;
+}
+
+int pc_sw_read(struct pmemcrypt_pool *p, void *buf, size_t len, uint64_t off)
+{
+	struct pc_lane *l = pc_lane_get(&p->lanes);
+	uint8_t *dst = buf;
+	int ret = 0;
+
+	while (len && !ret) {
+		size_t n = PC_UNIT - off % PC_UNIT;
+
+		n = n < len ? n : len;
+		ret = read_unit(p, pc_sw_lane(p, l), off, n, dst);
+		dst += n;
+		off += n;
+		len -= n;
+	}
+	pc_lane_put(l);
+	return ret;
+}
+
+/* Restores [off, off+len) of the view from the media. */
+static int restore_range(struct pmemcrypt_pool *p, uint64_t off, size_t len)
+{
+	struct pc_lane *lane = pc_lane_get(&p->lanes);
+	struct pc_sw_lane *l = pc_sw_lane(p, lane);
+	int ret = 0;
+
+	while (len && !ret) {
+		uint64_t lba = off / PC_UNIT, u = lba * PC_UNIT;
+		size_t n = PC_UNIT - off % PC_UNIT;
+
+		n = n < len ? n : len;
+		pthread_mutex_lock(pc_unit_lock(&p->locks, lba));
+		if (pc_view_present(&pc_sw(p)->view, lba)) {
+			ret = pc_store_read_unit(p, l->xts, lba, l->scratch);
+			if (!ret)
+				memcpy(p->base + off, l->scratch + (off - u),
+				       n);
+		}
+		pthread_mutex_unlock(pc_unit_lock(&p->locks, lba));
+		off += n;
+		len -= n;
+	}
+	pc_lane_put(lane);
+	return ret;
+}
+
+/* The ranges are persisted as one update at commit. */
+int pc_sw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
+{
+	int ret = pc_tx_reserve(tx);
+
+	if (!ret)
+		pc_tx_append(tx, off, len);
+	return ret;
+}
+
+/* Restores every declared range from the media. */
+void pc_sw_tx_abort(struct pmemcrypt_tx *tx)
+{
+	for (size_t i = 0; i < tx->n; i++)
+		restore_range(tx->pool, tx->ranges[i].off, tx->ranges[i].len);
+}
+
+int pc_sw_tx_commit(struct pmemcrypt_tx *tx)
+{
+	struct pc_units u;
+	int ret = 0;
+
+	pc_units_init(&u);
+	for (size_t i = 0; i < tx->n && !ret; i++)
+		ret = units_of_range(tx->pool, &u, tx->ranges[i].off,
+				     tx->ranges[i].len, 1);
+	if (!ret) {
+		pc_units_sort(&u);
+		ret = persist_units(tx->pool, &u);
+	}
+	pc_units_fini(&u);
+	if (ret)
+		pc_sw_tx_abort(tx);
+	return ret;
+}
+
+/*
+ * Whether the media's map entry of unit u is the one the pool holds: an
+ * entry changed under the open pool is counted, never followed.
+ */
+static int map_entry_matches(struct pmemcrypt_pool *p, uint64_t u)
+{
+	const uint8_t *e = pc_media_at(&p->media, pc_map_off(p, u), 8);
+
+	return e && __atomic_load_n((const uint64_t *)e, __ATOMIC_RELAXED) ==
+			    pc_sw(p)->map[u];
+}
+
+int pc_sw_check_units(struct pmemcrypt_pool *p,
+		      struct pmemcrypt_check_report *r,
+		      pmemcrypt_progress_fn *progress, void *arg)
+{
+	struct pc_sw *sw = pc_sw(p);
+	uint64_t *used = calloc((sw->blocks + 63) / 64, sizeof(uint64_t));
+	struct pc_lane *lane;
+	struct pc_sw_lane *l;
+	int ret = 0;
+
+	if (!used)
+		return pc_err(-ENOMEM, "out of memory");
+	lane = pc_lane_get(&p->lanes);
+	l = pc_sw_lane(p, lane);
+	for (uint64_t u = 0; u < p->units && !ret; u++) {
+		uint64_t v, b;
+
+		pthread_mutex_lock(pc_unit_lock(&p->locks, u));
+		v = sw->map[u];
+		b = v - 1;
+		r->errors += !map_entry_matches(p, u);
+		if (!v) {
+			r->units_unmapped++;
+		} else if (b >= sw->blocks ||
+			   (used[b / 64] & (1ull << (b % 64)))) {
+			r->errors++;
+		} else {
+			used[b / 64] |= 1ull << (b % 64);
+			r->units_mapped++;
+			/* Exercises the cipher path over every unit. */
+			ret = pc_store_read_unit(p, l->xts, u, l->scratch);
+		}
+		pthread_mutex_unlock(pc_unit_lock(&p->locks, u));
+		if (progress && (u % 4096 == 4095 || u + 1 == p->units))
+			progress(arg, "check", u + 1, p->units);
+	}
+	pc_lane_put(lane);
+	r->blocks_free = sw->blocks - r->units_mapped;
+	free(used);
+	return ret;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* tx.h -- a transaction: the ranges it declared, and its engine's state */
+
+#ifndef PC_TX_H
+#define PC_TX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pc_range {
+	uint64_t off;
+	size_t len;
+};
+
+struct pmemcrypt_tx {
+	struct pmemcrypt_pool *pool;
+	struct pc_range *ranges;
+	size_t n, cap;
+	void *priv; /* the engine's (freed by its commit or abort) */
+};
+
+/* Makes room for one more range. */
+int pc_tx_reserve(struct pmemcrypt_tx *tx);
+/* Appends a range (after pc_tx_reserve). */
+void pc_tx_append(struct pmemcrypt_tx *tx, uint64_t off, size_t len);
+/* Whether a range already declared covers [off, off+len). */
+int pc_tx_covers(const struct pmemcrypt_tx *tx, uint64_t off, size_t len);
+
+#endif
