@@ -209,7 +209,7 @@ static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 	blocks_take(pc_sw(p), sl->pbas, n);
 	for (size_t i = 0; i < n && !ret; i++) {
 		uint64_t lba = PC_ENT_LBA(ents[i]);
-		const uint8_t *src = plain(arg, sl, i, lba);
+		const uint8_t *src = plain(arg, sl, i, lba, PC_ALL_SECTORS);
 
 		ret = src ? write_block(p, l, src, lba, sl->pbas[i])
 			  : PMEMCRYPT_E_CRYPTO;
@@ -273,7 +273,8 @@ static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 	for (size_t i = 0; i < n; i++) {
 		uint64_t lba = PC_ENT_LBA(ents[i]);
 		uint64_t pba = pc_sw(p)->map[lba] - 1;
-		const uint8_t *src = plain(arg, sl, i, lba);
+		const uint8_t *src =
+			plain(arg, sl, i, lba, PC_ENT_MASK(ents[i]));
 
 		if (!src)
 			return PMEMCRYPT_E_CRYPTO;
@@ -328,15 +329,17 @@ int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
 	return ret;
 }
 
-int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
-		       uint64_t lba, uint8_t *dst)
+int pc_store_read_sectors(struct pmemcrypt_pool *p, struct pc_xts *xts,
+			  uint64_t lba, unsigned mask, uint8_t *dst)
 {
 	uint64_t v = pc_sw(p)->map[lba];
 	uint8_t tweak[PC_TWEAK_SIZE];
 	const uint8_t *src;
 
 	if (!v) {
-		memset(dst, 0, PC_UNIT);
+		for (unsigned s = 0; s < PC_SECTORS; s++)
+			if (mask & (1u << s))
+				memset(dst + s * PC_SECTOR, 0, PC_SECTOR);
 		return 0;
 	}
 	src = pc_media_at(&p->media, pc_block_off(p, v - 1), PC_UNIT);
@@ -345,6 +348,8 @@ int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 	for (unsigned s = 0; s < PC_SECTORS; s++) {
 		int ret;
 
+		if (!(mask & (1u << s)))
+			continue;
 		pc_tweak(tweak, lba, s, v - 1);
 		ret = pc_xts_decrypt(xts, dst + s * PC_SECTOR,
 				     src + s * PC_SECTOR, PC_SECTOR, tweak);
@@ -352,4 +357,10 @@ int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 			return ret;
 	}
 	return 0;
+}
+
+int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
+		       uint64_t lba, uint8_t *dst)
+{
+	return pc_store_read_sectors(p, xts, lba, PC_ALL_SECTORS, dst);
 }

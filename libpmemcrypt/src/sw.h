@@ -80,11 +80,12 @@ static inline void pc_tweak(uint8_t tweak[PC_TWEAK_SIZE], uint64_t lba,
 /* store.c: units on the media */
 
 /*
- * Gives the plaintext of the i-th unit of an update, called with the
- * unit's lock held; it may use the lane's scratch page and cipher.
+ * Gives the new plaintext of the i-th unit of an update, called with the
+ * unit's lock held: at least the sectors in need (a mask) are valid.  It
+ * may use the lane's scratch page and cipher.
  */
 typedef const uint8_t *pc_plain_fn(void *arg, struct pc_sw_lane *lane, size_t i,
-				   uint64_t lba);
+				   uint64_t lba, unsigned need);
 
 /* The engine's state and lanes: started by sw.c, freed by pc_store_fini. */
 int pc_store_init(struct pmemcrypt_pool *p);
@@ -95,6 +96,9 @@ int pc_store_update(struct pmemcrypt_pool *p, const uint64_t *ents, size_t n,
 /* Decrypts the durable content of a unit; caller holds its lock. */
 int pc_store_read_unit(struct pmemcrypt_pool *p, struct pc_xts *xts,
 		       uint64_t lba, uint8_t *dst);
+/* Decrypts the durable content of the sectors in mask of a unit. */
+int pc_store_read_sectors(struct pmemcrypt_pool *p, struct pc_xts *xts,
+			  uint64_t lba, unsigned mask, uint8_t *dst);
 /* Empties a lane's record once it is applied. */
 int pc_record_clear(struct pmemcrypt_pool *p, uint64_t log_off);
 

@@ -44,69 +44,131 @@ static int units_of_range(const struct pmemcrypt_pool *p, struct pc_units *u,
 	return 0;
 }
 
-static const uint8_t *view_plain(void *arg, struct pc_sw_lane *l, size_t i,
-				 uint64_t lba)
-{
-	struct pmemcrypt_pool *p = arg;
+/*
+ * The bytes an update makes durable: sorted, disjoint ranges of the view.
+ * Other bytes of the units it writes keep their durable content.
+ */
+struct durable {
+	struct pmemcrypt_pool *p;
+	const struct pc_range *r;
+	size_t n;
+	int error;
+};
 
-	return p->base + lba * PC_UNIT;
+/* The first of the sorted ranges that ends after off. */
+static size_t first_ending_after(const struct pc_range *r, size_t n,
+				 uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].off + r[mid].len > off)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
-/* Makes a sorted set of view units durable as one update. */
-static int persist_units(struct pmemcrypt_pool *p, const struct pc_units *u)
+/*
+ * The new plaintext of unit lba: for the sectors in need, its durable
+ * content with the bytes of the ranges taken from the view.  Bytes of the
+ * view outside the ranges (another thread's stores, a transaction still
+ * open) stay out of it.
+ */
+static const uint8_t *durable_plain(void *arg, struct pc_sw_lane *l, size_t i,
+				    uint64_t lba, unsigned need)
 {
-	return pc_store_update(p, u->v, u->n, view_plain, p);
+	struct durable *d = arg;
+	struct pmemcrypt_pool *p = d->p;
+	uint64_t u = lba * PC_UNIT, end = u + PC_UNIT;
+	size_t first = first_ending_after(d->r, d->n, u);
+	unsigned full = 0;
+
+	/* Sectors wholly inside a range come from the view alone. */
+	for (size_t k = first; k < d->n && d->r[k].off < end; k++)
+		for (unsigned s = 0; s < PC_SECTORS; s++)
+			if (d->r[k].off <= u + s * PC_SECTOR &&
+			    u + (s + 1) * PC_SECTOR <=
+				    d->r[k].off + d->r[k].len)
+				full |= 1u << s;
+	if (!(need & ~full))
+		return p->base + u;
+	d->error =
+		pc_store_read_sectors(p, l->xts, lba, need & ~full, l->scratch);
+	if (d->error)
+		return NULL;
+	for (size_t k = first; k < d->n && d->r[k].off < end; k++) {
+		uint64_t lo = d->r[k].off > u ? d->r[k].off : u;
+		uint64_t hi = d->r[k].off + d->r[k].len < end
+				      ? d->r[k].off + d->r[k].len
+				      : end;
+
+		memcpy(l->scratch + (lo - u), p->base + lo, hi - lo);
+	}
+	return l->scratch;
+}
+
+/* Makes the bytes of d (of the units in u, sorted) durable as one update. */
+static int persist_ranges(struct durable *d, const struct pc_units *u)
+{
+	int ret = pc_store_update(d->p, u->v, u->n, durable_plain, d);
+
+	return d->error ? d->error : ret;
 }
 
 int pc_sw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 {
+	struct pc_range r = {off, len};
+	struct durable d = {p, &r, 1, 0};
 	struct pc_units u;
 	int ret;
 
 	pc_units_init(&u);
 	ret = units_of_range(p, &u, off, len, 1);
 	if (!ret)
-		ret = persist_units(p, &u);
+		ret = persist_ranges(&d, &u);
 	pc_units_fini(&u);
 	return ret;
 }
 
 struct write_ctx {
-	struct pmemcrypt_pool *p;
+	struct durable d; /* the written range */
 	const uint8_t *buf;
-	uint64_t off;
-	size_t len;
-	int error;
 };
 
 /* The new plaintext of a unit a write covers, fully or in part. */
 static const uint8_t *write_plain(void *arg, struct pc_sw_lane *l, size_t i,
-				  uint64_t lba)
+				  uint64_t lba, unsigned need)
 {
 	struct write_ctx *w = arg;
-	uint64_t u = lba * PC_UNIT;
-	uint64_t lo = w->off > u ? w->off : u;
-	uint64_t hi =
-		w->off + w->len < u + PC_UNIT ? w->off + w->len : u + PC_UNIT;
-	uint8_t *view = w->p->base + u;
+	struct pmemcrypt_pool *p = w->d.p;
+	uint64_t off = w->d.r->off, len = w->d.r->len, u = lba * PC_UNIT;
+	uint64_t lo = off > u ? off : u;
+	uint64_t hi = off + len < u + PC_UNIT ? off + len : u + PC_UNIT;
 
-	if (pc_view_present(&pc_sw(w->p)->view, lba)) {
-		memcpy(view + (lo - u), w->buf + (lo - w->off), hi - lo);
-		return view;
+	if (pc_view_present(&pc_sw(p)->view, lba)) {
+		/* The view shows the write; the written bytes of it, and
+		 * only those, become durable. */
+		memcpy(p->base + lo, w->buf + (lo - off), hi - lo);
+		return durable_plain(&w->d, l, i, lba, need);
 	}
 	if (lo == u && hi == u + PC_UNIT)
-		return w->buf + (u - w->off);
-	w->error = pc_store_read_unit(w->p, l->xts, lba, l->scratch);
-	if (w->error)
+		return w->buf + (u - off);
+	w->d.error = pc_store_read_sectors(p, l->xts, lba, need, l->scratch);
+	if (w->d.error)
 		return NULL;
-	memcpy(l->scratch + (lo - u), w->buf + (lo - w->off), hi - lo);
+	memcpy(l->scratch + (lo - u), w->buf + (lo - off), hi - lo);
 	return l->scratch;
 }
 
 int pc_sw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 		uint64_t off)
 {
-	struct write_ctx w = {p, buf, off, len, 0};
+	struct pc_range r = {off, len};
+	struct write_ctx w = {{p, &r, 1, 0}, buf};
 	struct pc_units u;
 	int ret;
 
@@ -115,7 +177,7 @@ int pc_sw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 	if (!ret)
 		ret = pc_store_update(p, u.v, u.n, write_plain, &w);
 	pc_units_fini(&u);
-	return w.error ? w.error : ret;
+	return w.d.error ? w.d.error : ret;
 }
 
 /* Copies [off, off+len) within one unit out of the view or the media. */
@@ -201,20 +263,58 @@ void pc_sw_tx_abort(struct pmemcrypt_tx *tx)
 		restore_range(tx->pool, tx->ranges[i].off, tx->ranges[i].len);
 }
 
+static int by_offset(const void *a, const void *b)
+{
+	const struct pc_range *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* A sorted copy of n ranges with overlapping and adjacent ones merged. */
+static struct pc_range *merged(const struct pc_range *r, size_t *n)
+{
+	struct pc_range *m = malloc(*n * sizeof(*m));
+	size_t k = 0;
+
+	if (!m)
+		return NULL;
+	memcpy(m, r, *n * sizeof(*m));
+	qsort(m, *n, sizeof(*m), by_offset);
+	for (size_t i = 0; i < *n; i++) {
+		if (k && m[i].off <= m[k - 1].off + m[k - 1].len) {
+			uint64_t end = m[i].off + m[i].len;
+
+			if (end > m[k - 1].off + m[k - 1].len)
+				m[k - 1].len = end - m[k - 1].off;
+			continue;
+		}
+		m[k++] = m[i];
+	}
+	*n = k;
+	return m;
+}
+
+/*
+ * The declared ranges, and only they, become durable as one update: the
+ * stores of other transactions in the same sectors stay out of it.
+ */
 int pc_sw_tx_commit(struct pmemcrypt_tx *tx)
 {
+	struct durable d = {tx->pool, NULL, tx->n, 0};
+	struct pc_range *r = tx->n ? merged(tx->ranges, &d.n) : NULL;
 	struct pc_units u;
-	int ret = 0;
+	int ret = tx->n && !r ? pc_err(-ENOMEM, "out of memory") : 0;
 
+	d.r = r;
 	pc_units_init(&u);
-	for (size_t i = 0; i < tx->n && !ret; i++)
-		ret = units_of_range(tx->pool, &u, tx->ranges[i].off,
-				     tx->ranges[i].len, 1);
+	for (size_t i = 0; i < d.n && !ret; i++)
+		ret = units_of_range(tx->pool, &u, r[i].off, r[i].len, 1);
 	if (!ret) {
 		pc_units_sort(&u);
-		ret = persist_units(tx->pool, &u);
+		ret = persist_ranges(&d, &u);
 	}
 	pc_units_fini(&u);
+	free(r);
 	if (ret)
 		pc_sw_tx_abort(tx);
 	return ret;

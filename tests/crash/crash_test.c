@@ -35,8 +35,8 @@ static const char *mode_name[] = {"keep", "drop", "torn", "keep-newest",
 
 /* One step of a workload: set [off, off+len) to byte val. */
 struct op {
-	enum { OP_PERSIST, OP_WRITE, OP_TX, OP_TX_ABORT, OP_ADD_KEY,
-	       OP_CHANGE_KEY, OP_REMOVE_KEY } kind;
+	enum { OP_PERSIST, OP_WRITE, OP_TX, OP_TX_ABORT, OP_TX_OPEN,
+	       OP_ADD_KEY, OP_CHANGE_KEY, OP_REMOVE_KEY } kind;
 	uint64_t off[3];
 	size_t len[3];
 	int nranges;
@@ -63,6 +63,11 @@ static enum mode crash_mode;
 static uint8_t key_bytes[3][PMEMCRYPT_KEY_SIZE];
 static const char *pool_path;
 static int hw; /* the run on the hardware engine */
+/*
+ * A transaction OP_TX_OPEN leaves open (never committed, aborted when the
+ * workload ends): whatever other updates do, none of it may persist.
+ */
+static struct pmemcrypt_tx *open_tx;
 
 /* Undoes journalled stores as the crash mode says, then dies. */
 static void crash(struct pc_media *m)
@@ -162,6 +167,16 @@ write:
 			return 0;
 		}
 		return ret ? ret : pmemcrypt_tx_commit(&tx);
+	case OP_TX_OPEN:
+		ret = open_tx ? 0 : pmemcrypt_tx_begin(p, &open_tx);
+		for (int i = 0; i < o->nranges && !ret; i++) {
+			ret = pmemcrypt_tx_add(open_tx, base + o->off[i],
+					       o->len[i]);
+			if (!ret)
+				view_set(p, o->off[i], (uint8_t)(o->val + i),
+					 o->len[i]);
+		}
+		return ret;
 	case OP_ADD_KEY:
 		a = key(o->val);
 		ret = pmemcrypt_pool_add_key(p, a, NULL);
@@ -196,6 +211,7 @@ static void model_op(uint8_t *data, int *keys, const struct op *o)
 			memset(data + o->off[i], o->val + i, o->len[i]);
 		break;
 	case OP_TX_ABORT:
+	case OP_TX_OPEN:
 		break;
 	case OP_ADD_KEY:
 		keys[o->val] = 1;
@@ -225,6 +241,7 @@ static void child(const struct workload *w, volatile int *done)
 			_exit(4);
 		*done = i + 1;
 	}
+	pmemcrypt_tx_abort(&open_tx);
 	pc_media_hook = NULL;
 	pmemcrypt_pool_close(&p);
 	_exit(0);
@@ -376,6 +393,16 @@ static const struct workload workloads[] = {
 		 0x40},
 		{OP_WRITE, {U}, {U}, 1, 0x50},
 	}, 3},
+	/* Updates of the sectors of a transaction left open: its stores
+	 * (0x1*) never persist, on either engine. */
+	{"tx-open", {
+		{OP_TX_OPEN, {100, 2 * U + 10}, {50, 8}, 2, 0x10},
+		{OP_TX, {600, 2 * U + 700}, {30, 40}, 2, 0x20},
+		{OP_PERSIST, {300}, {8}, 1, 0x30},
+		{OP_TX_OPEN, {4 * U + 1000}, {100}, 1, 0x18},
+		{OP_WRITE, {4 * U + 1200}, {64}, 1, 0x40},
+		{OP_TX, {4 * U}, {1000}, 1, 0x50},
+	}, 6},
 	{"keys", {
 		{OP_PERSIST, {0}, {2 * U}, 1, 0xa0},
 		{OP_ADD_KEY, {0}, {0}, 0, 1},
