@@ -32,6 +32,7 @@ struct template
 };
 
 static struct template pools[2];
+static char dir[64]; /* this run's own folder for them */
 static struct pmemcrypt_key *key;
 
 /* The oracle: every access to the media stays inside it. */
@@ -48,12 +49,11 @@ static void oracle(struct pc_media *m, enum pc_media_event ev, uint64_t off,
 	abort();
 }
 
-static void load_template(struct template *t, const char *dir, int hw)
+static void load_template(struct template *t, int hw)
 {
 	int fd;
 
-	snprintf(t->path, sizeof(t->path), "%s/fuzz-recover-%s.pool", dir,
-		 hw ? "hw" : "sw");
+	snprintf(t->path, sizeof(t->path), "%s/%s.pool", dir, hw ? "hw" : "sw");
 	if (fr_make_pool(t->path, hw))
 		abort();
 	fd = open(t->path, O_RDONLY);
@@ -66,16 +66,30 @@ static void load_template(struct template *t, const char *dir, int hw)
 	memcpy(&t->h, t->image, sizeof(t->h));
 }
 
+/* Removes the pools and their folder when the run ends. */
+static void remove_pools(void)
+{
+	unlink(pools[0].path);
+	unlink(pools[1].path);
+	rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *dir = access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm";
 	uint8_t raw[32];
+
+	/* A folder of this run's own: runs side by side do not meet. */
+	snprintf(dir, sizeof(dir), "%s/fuzz-recover.XXXXXX",
+		 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
+	if (!mkdtemp(dir))
+		abort();
+	atexit(remove_pools);
 
 	/* The view filled at open: no fault thread per input. */
 	setenv("PMEMCRYPT_NO_USERFAULTFD", "1", 1);
 	setenv("PMEM2_FORCE_GRANULARITY", "CACHE_LINE", 1);
-	load_template(&pools[0], dir, 0);
-	load_template(&pools[1], dir, 1);
+	load_template(&pools[0], 0);
+	load_template(&pools[1], 1);
 	fr_key_bytes(raw);
 	if (pmemcrypt_key_from_raw(&key, raw))
 		abort();
