@@ -37,8 +37,11 @@ PC_EXPORT int pmemcrypt_pool_check(struct pmemcrypt_pool *pool,
 {
 	int ret;
 
-	if (!pool || !r)
-		return pc_err(PMEMCRYPT_E_INVALID, "check: NULL argument");
+	ret = pc_pool_usable(pool, "check");
+	if (ret)
+		return ret;
+	if (!r)
+		return pc_err(PMEMCRYPT_E_INVALID, "check: NULL report");
 	memset(r, 0, sizeof(*r));
 	r->errors = check_metadata(pool);
 	ret = pool->engine->check_units(pool, r, progress, arg);

@@ -37,6 +37,11 @@ struct pc_engine {
 	void (*stop)(struct pmemcrypt_pool *p);
 	/* In a forked child: drops every key the engine holds. */
 	void (*forget_keys)(struct pmemcrypt_pool *p);
+	/*
+	 * Frees, in a forked child, what the engine holds there: not what
+	 * is not mapped in children (views, staging pages), nor threads.
+	 */
+	void (*release_forked)(struct pmemcrypt_pool *p);
 
 	int (*persist)(struct pmemcrypt_pool *p, uint64_t off, size_t len);
 	int (*read)(struct pmemcrypt_pool *p, void *buf, size_t len,

@@ -28,9 +28,11 @@ static void in_parent(void)
 /* The child: one thread, the list as it was; nothing else to wait for. */
 static void in_child(void)
 {
-	for (size_t i = 0; i < npools; i++)
+	for (size_t i = 0; i < npools; i++) {
+		pools[i]->forked = 1;
 		if (pools[i]->engine)
 			pools[i]->engine->forget_keys(pools[i]);
+	}
 	pthread_mutex_unlock(&lock);
 }
 

@@ -9,9 +9,10 @@ struct pmemcrypt_pool;
 /*
  * Tracks an open pool (0 or an error) until pc_fork_untrack().  In a
  * child made by fork() the cipher contexts of tracked pools are re-keyed
- * with a public key before fork() returns; their secrets, views and
- * media are not mapped in the child (MADV_DONTFORK), so the pools are
- * unusable there.
+ * with a public key and the pools marked forked before fork() returns;
+ * their secrets, views and media are not mapped in the child
+ * (MADV_DONTFORK): calls on them fail with PMEMCRYPT_E_INVALID, and close
+ * frees only what the child has.
  */
 int pc_fork_track(struct pmemcrypt_pool *p);
 void pc_fork_untrack(struct pmemcrypt_pool *p);

@@ -225,6 +225,7 @@ const struct pc_engine pc_engine_hardware = {
 	.start = hw_start,
 	.stop = hw_stop,
 	.forget_keys = hw_forget_keys,
+	.release_forked = hw_stop,
 	.persist = hw_persist,
 	.read = hw_read,
 	.write = hw_write,

@@ -44,8 +44,10 @@ PC_EXPORT int pmemcrypt_persist(struct pmemcrypt_pool *pool, const void *addr,
 				size_t len)
 {
 	uint64_t off;
-	int ret = pc_view_offset(pool, "persist", addr, len, &off);
+	int ret = pc_pool_usable(pool, "persist");
 
+	if (!ret)
+		ret = pc_view_offset(pool, "persist", addr, len, &off);
 	if (ret || !len)
 		return ret;
 	return pool->engine->persist(pool, off, len);
@@ -54,8 +56,10 @@ PC_EXPORT int pmemcrypt_persist(struct pmemcrypt_pool *pool, const void *addr,
 PC_EXPORT int pmemcrypt_write(struct pmemcrypt_pool *pool, const void *buf,
 			      size_t len, uint64_t offset)
 {
-	int ret = pc_check_range(pool, offset, len);
+	int ret = pc_pool_usable(pool, "write");
 
+	if (!ret)
+		ret = pc_check_range(pool, offset, len);
 	if (!ret)
 		ret = check_buffer(pool, buf, len);
 	if (ret || !len)
@@ -66,8 +70,10 @@ PC_EXPORT int pmemcrypt_write(struct pmemcrypt_pool *pool, const void *buf,
 PC_EXPORT int pmemcrypt_read(struct pmemcrypt_pool *pool, void *buf, size_t len,
 			     uint64_t offset)
 {
-	int ret = pc_check_range(pool, offset, len);
+	int ret = pc_pool_usable(pool, "read");
 
+	if (!ret)
+		ret = pc_check_range(pool, offset, len);
 	if (!ret)
 		ret = check_buffer(pool, buf, len);
 	if (ret || !len)

@@ -14,7 +14,7 @@
 #include "errormsg.h"
 #include "key.h"
 
-/* Allocates a key object in locked memory. */
+/* Allocates a key object, its secret in locked memory. */
 static int key_alloc(struct pmemcrypt_key **key, enum pmemcrypt_key_type type)
 {
 	struct pmemcrypt_key *k;
@@ -24,12 +24,27 @@ static int key_alloc(struct pmemcrypt_key **key, enum pmemcrypt_key_type type)
 		return ret;
 	if (!key)
 		return pc_err(PMEMCRYPT_E_INVALID, "key: NULL out-pointer");
-	k = pc_secure_alloc(sizeof(*k));
-	if (!k)
+	k = calloc(1, sizeof(*k));
+	if (k)
+		k->secret = pc_secure_alloc(PC_PASS_MAX);
+	if (!k || !k->secret) {
+		free(k);
 		return pc_err(-ENOMEM, "out of memory");
+	}
 	k->type = type;
+	k->owner = getpid();
 	*key = k;
 	return 0;
+}
+
+int pc_key_usable(const struct pmemcrypt_key *key)
+{
+	if (key->owner == getpid())
+		return 0;
+	return pc_err(PMEMCRYPT_E_INVALID,
+		      "key: made by process %d; a forked child does not get "
+		      "a key's secret: make the key again in this process",
+		      (int)key->owner);
 }
 
 PC_EXPORT int pmemcrypt_key_from_raw(struct pmemcrypt_key **key,
@@ -195,7 +210,10 @@ PC_EXPORT void pmemcrypt_key_delete(struct pmemcrypt_key **key)
 {
 	if (!key || !*key)
 		return;
-	pc_secure_free(*key, sizeof(**key));
+	/* A forked child has the object, not the secret's pages. */
+	if ((*key)->owner == getpid())
+		pc_secure_free((*key)->secret, PC_PASS_MAX);
+	free(*key);
 	*key = NULL;
 }
 

@@ -26,10 +26,12 @@ static int find_slot(struct pmemcrypt_pool *p, const struct pmemcrypt_key *key)
 PC_EXPORT int pmemcrypt_pool_find_slot(struct pmemcrypt_pool *pool,
 				       const struct pmemcrypt_key *key)
 {
-	int slot;
+	int slot = pc_pool_usable(pool, "find_slot");
 
-	if (!pool || !key)
-		return pc_err(PMEMCRYPT_E_INVALID, "find_slot: NULL argument");
+	if (slot)
+		return slot;
+	if (!key)
+		return pc_err(PMEMCRYPT_E_INVALID, "find_slot: NULL key");
 	pthread_mutex_lock(&pool->hdr_lock);
 	slot = find_slot(pool, key);
 	pthread_mutex_unlock(&pool->hdr_lock);
@@ -42,8 +44,11 @@ PC_EXPORT int pmemcrypt_pool_add_key(struct pmemcrypt_pool *pool,
 {
 	int i, ret;
 
-	if (!pool || !key)
-		return pc_err(PMEMCRYPT_E_INVALID, "add_key: NULL argument");
+	ret = pc_pool_usable(pool, "add_key");
+	if (ret)
+		return ret;
+	if (!key)
+		return pc_err(PMEMCRYPT_E_INVALID, "add_key: NULL key");
 	pthread_mutex_lock(&pool->hdr_lock);
 	for (i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
 		if (pool->hdr.slots[i].type == PC_SLOT_EMPTY)
@@ -70,8 +75,9 @@ PC_EXPORT int pmemcrypt_pool_remove_key(struct pmemcrypt_pool *pool, int slot)
 {
 	int used = 0, ret;
 
-	if (!pool)
-		return pc_err(PMEMCRYPT_E_INVALID, "remove_key: NULL pool");
+	ret = pc_pool_usable(pool, "remove_key");
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&pool->hdr_lock);
 	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
 		used += pool->hdr.slots[i].type != PC_SLOT_EMPTY;
@@ -103,8 +109,11 @@ PC_EXPORT int pmemcrypt_pool_change_key(struct pmemcrypt_pool *pool,
 	struct pc_slot s;
 	int slot, ret;
 
-	if (!pool || !old_key || !new_key)
-		return pc_err(PMEMCRYPT_E_INVALID, "change_key: NULL argument");
+	ret = pc_pool_usable(pool, "change_key");
+	if (ret)
+		return ret;
+	if (!old_key || !new_key)
+		return pc_err(PMEMCRYPT_E_INVALID, "change_key: NULL key");
 	pthread_mutex_lock(&pool->hdr_lock);
 	slot = find_slot(pool, old_key);
 	ret = slot < 0 ? slot : 0;

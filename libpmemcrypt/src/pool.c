@@ -15,6 +15,7 @@
 #include "errormsg.h"
 #include "fork.h"
 #include "header.h"
+#include "key.h"
 #include "layout.h"
 #include "pool.h"
 
@@ -109,9 +110,28 @@ static int file_open(const char *path, int *fdp, uint64_t *size)
 	return 0;
 }
 
+/*
+ * In a forked child: what the child has of the pool, without the memory
+ * children do not get (the secrets, the media, the view) nor threads.
+ */
+static void pool_release_forked(struct pmemcrypt_pool *p)
+{
+	if (p->engine)
+		p->engine->release_forked(p);
+	free(p->lanes.v);
+	if (p->media.fd >= 0)
+		close(p->media.fd);
+	free(p->path);
+	free(p);
+}
+
 static void pool_free(struct pmemcrypt_pool *p)
 {
 	pc_fork_untrack(p);
+	if (p->forked) {
+		pool_release_forked(p);
+		return;
+	}
 	if (p->engine)
 		p->engine->stop(p);
 	pc_lanes_fini(&p->lanes);
@@ -349,8 +369,7 @@ static int pool_create(struct pmemcrypt_pool **pool, int fd, const char *name,
 	p->kdf = (struct pc_kdf_cost){cfg->t_cost, cfg->m_cost_kib,
 				      cfg->parallelism};
 	if (!ret)
-		ret = pc_slot_seal(&p->hdr.slots[0], key, &p->kdf,
-				   p->sec->dek);
+		ret = pc_slot_seal(&p->hdr.slots[0], key, &p->kdf, p->sec->dek);
 	if (!ret)
 		ret = pc_media_map(&p->media, p->media.fd, have);
 	if (ret)
@@ -390,7 +409,7 @@ static int create_args(struct pmemcrypt_pool **pool,
 		return pc_err(PMEMCRYPT_E_INVALID, "create: NULL key");
 	if (!where)
 		return pc_err(PMEMCRYPT_E_INVALID, "create: NULL %s", what);
-	return 0;
+	return pc_key_usable(key);
 }
 
 PC_EXPORT int pmemcrypt_pool_create(struct pmemcrypt_pool **pool,
@@ -430,8 +449,8 @@ PC_EXPORT int pmemcrypt_pool_create_fd(struct pmemcrypt_pool **pool, int fd,
 }
 
 /* Reads and selects the header; the pool error when it is unusable. */
-static int read_header(struct pmemcrypt_pool *p, uint64_t have,
-		       unsigned flags, uint8_t *area, int *which, int ok[2])
+static int read_header(struct pmemcrypt_pool *p, uint64_t have, unsigned flags,
+		       uint8_t *area, int *which, int ok[2])
 {
 	int ret = pc_header_load(p->media.fd, p->path, area, which, ok);
 
@@ -459,6 +478,9 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	if (flags & ~PMEMCRYPT_OPEN_REPAIR)
 		return pc_err(PMEMCRYPT_E_INVALID, "open: unknown flags %#x",
 			      flags);
+	ret = pc_key_usable(key);
+	if (ret)
+		return ret;
 	ret = pool_alloc(&p, path);
 	if (ret)
 		return ret;
@@ -479,8 +501,9 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	if (!ret)
 		ret = pc_header_mac_verify(&p->hdr, p->sec->mac_key);
 	if (ret == PMEMCRYPT_E_HDR_MAC)
-		pc_err(ret, "%s: header authentication failed: the header was "
-			    "modified without the key",
+		pc_err(ret,
+		       "%s: header authentication failed: the header was "
+		       "modified without the key",
 		       path);
 	if (ret)
 		goto fail;
@@ -490,8 +513,7 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	if (ret)
 		goto fail;
 	/* Finish an interrupted header update, or repair a bad copy. */
-	if (!ok[0] || !ok[1] ||
-	    memcmp(area, area + PC_HDR_SIZE, PC_HDR_SIZE)) {
+	if (!ok[0] || !ok[1] || memcmp(area, area + PC_HDR_SIZE, PC_HDR_SIZE)) {
 		ret = pc_media_write(&p->media, (1 - which) * PC_HDR_SIZE,
 				     &p->hdr, PC_HDR_SIZE);
 		pc_media_fence(&p->media);
@@ -505,32 +527,60 @@ fail:
 	return ret;
 }
 
+int pc_pool_usable(const struct pmemcrypt_pool *p, const char *what)
+{
+	if (!p)
+		return pc_err(PMEMCRYPT_E_INVALID, "%s: NULL pool", what);
+	if (p->forked)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "%s: %s was opened by the parent process; a "
+			      "forked child gets neither its keys nor its "
+			      "memory: open the pool in this process (after "
+			      "the parent closes it)",
+			      what, p->path);
+	return 0;
+}
+
 PC_EXPORT int pmemcrypt_pool_close(struct pmemcrypt_pool **pool)
 {
+	int ntx;
+
 	if (!pool || !*pool)
 		return 0;
+	ntx = __atomic_load_n(&(*pool)->ntx, __ATOMIC_ACQUIRE);
+	if (ntx && !(*pool)->forked)
+		return pc_err(
+			PMEMCRYPT_E_TX_STATE,
+			"close: %d transaction%s of %s still open: commit "
+			"or abort %s first",
+			ntx, ntx > 1 ? "s" : "", (*pool)->path,
+			ntx > 1 ? "them" : "it");
 	pool_free(*pool);
 	*pool = NULL;
 	return 0;
 }
 
+/* The accessors answer NULL or 0 for a pool that cannot be used. */
 PC_EXPORT void *pmemcrypt_pool_base(const struct pmemcrypt_pool *pool)
 {
-	return pool->base;
+	return pc_pool_usable(pool, "pool_base") ? NULL : pool->base;
 }
 
 PC_EXPORT size_t pmemcrypt_pool_size(const struct pmemcrypt_pool *pool)
 {
-	return pool->size;
+	return pc_pool_usable(pool, "pool_size") ? 0 : pool->size;
 }
 
 PC_EXPORT enum pmemcrypt_engine
 pmemcrypt_pool_engine(const struct pmemcrypt_pool *pool)
 {
-	return pool->engine->id;
+	return pc_pool_usable(pool, "pool_engine") ? PMEMCRYPT_ENGINE_AUTO
+						   : pool->engine->id;
 }
 
 PC_EXPORT size_t pmemcrypt_pool_max_atomic(const struct pmemcrypt_pool *pool)
 {
-	return (size_t)pool->units_per_tx * PC_UNIT;
+	return pc_pool_usable(pool, "pool_max_atomic")
+		       ? 0
+		       : (size_t)pool->units_per_tx * PC_UNIT;
 }

@@ -35,7 +35,15 @@ struct pmemcrypt_pool {
 	struct pc_lanes lanes;
 	struct pc_locks locks;
 	pthread_mutex_t hdr_lock; /* header (key slot) changes */
+	int ntx;		  /* transactions open (atomic) */
+	int forked; /* 1 in a child made by fork() while the pool was open */
 };
+
+/*
+ * 0 when pool may be used; else PMEMCRYPT_E_INVALID (a NULL pool, or the
+ * parent's pool in a forked child), with what names the call.
+ */
+int pc_pool_usable(const struct pmemcrypt_pool *p, const char *what);
 
 /* Writes both header copies (B first) with a new generation. */
 int pc_pool_write_header(struct pmemcrypt_pool *p);

@@ -37,8 +37,10 @@ int pc_slot_seal(struct pc_slot *slot, const struct pmemcrypt_key *key,
 {
 	uint8_t kek[PC_KEK_SIZE];
 	struct pc_slot s;
-	int ret;
+	int ret = pc_key_usable(key);
 
+	if (ret)
+		return ret;
 	memset(&s, 0, sizeof(s));
 	switch (key->type) {
 	case PMEMCRYPT_KEY_PASSPHRASE:
@@ -73,11 +75,12 @@ int pc_slot_unlock(const struct pc_header *h, const struct pmemcrypt_key *key,
 		   uint8_t dek[PC_DEK_SIZE])
 {
 	uint8_t kek[PC_KEK_SIZE];
-	int tried = 0;
+	int tried = 0, ret = pc_key_usable(key);
 
+	if (ret)
+		return ret;
 	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++) {
 		const struct pc_slot *s = &h->slots[i];
-		int ret;
 
 		if (s->type == PC_SLOT_EMPTY || !key_fits(key, s->type))
 			continue;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* sw.c -- the software engine: its layout, start and stop, its ops table */
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "layout.h"
 #include "record.h"
 #include "sw.h"
@@ -63,6 +66,35 @@ static void sw_forget_keys(struct pmemcrypt_pool *p)
 		pc_xts_forget(sw->view.xts);
 }
 
+/*
+ * In a forked child: the heap and descriptors of the engine.  Staging
+ * pages and the view are not mapped there; the cipher contexts (already
+ * re-keyed) stay, as libgcrypt's locks may be held by threads the child
+ * does not have.
+ */
+static void sw_release_forked(struct pmemcrypt_pool *p)
+{
+	struct pc_sw *sw = pc_sw(p);
+
+	if (!sw)
+		return;
+	for (uint32_t i = 0; sw->lanes && i < p->lanes.n; i++) {
+		free(sw->lanes[i].entries);
+		free(sw->lanes[i].old);
+		free(sw->lanes[i].pbas);
+	}
+	free(sw->lanes);
+	if (sw->view.uffd >= 0)
+		close(sw->view.uffd);
+	if (sw->view.stop_fd >= 0)
+		close(sw->view.stop_fd);
+	free(sw->view.present);
+	free(sw->free_stack);
+	free(sw->map);
+	free(sw);
+	p->priv = NULL;
+}
+
 /* A lane's record is pending when its sequence number is not 0. */
 static int sw_pending(struct pmemcrypt_pool *p, uint32_t lane)
 {
@@ -82,6 +114,7 @@ const struct pc_engine pc_engine_software = {
 	.start = sw_start,
 	.stop = sw_stop,
 	.forget_keys = sw_forget_keys,
+	.release_forked = sw_release_forked,
 	.persist = pc_sw_persist,
 	.read = pc_sw_read,
 	.write = pc_sw_write,

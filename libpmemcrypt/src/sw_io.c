@@ -119,13 +119,33 @@ static int persist_ranges(struct durable *d, const struct pc_units *u)
 	return d->error ? d->error : ret;
 }
 
+/* Refuses a range that spans more units than one update may. */
+static int check_span(const struct pmemcrypt_pool *p, const char *what,
+		      uint64_t off, size_t len)
+{
+	uint64_t units = (off + len - 1) / PC_UNIT - off / PC_UNIT + 1;
+
+	if (units <= p->units_per_tx)
+		return 0;
+	return pc_err(PMEMCRYPT_E_TOO_BIG,
+		      "%s of %zu bytes spans %llu units; the pool's atomic "
+		      "limit is %u units",
+		      what, len, (unsigned long long)units, p->units_per_tx);
+}
+
+/*
+ * The range must fit in one update whether or not its units were
+ * touched: the same call fails the same way.
+ */
 int pc_sw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 {
 	struct pc_range r = {off, len};
 	struct durable d = {p, &r, 1, 0};
 	struct pc_units u;
-	int ret;
+	int ret = check_span(p, "persist", off, len);
 
+	if (ret)
+		return ret;
 	pc_units_init(&u);
 	ret = units_of_range(p, &u, off, len, 1);
 	if (!ret)
@@ -246,14 +266,104 @@ static int restore_range(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 	return ret;
 }
 
-/* The ranges are persisted as one update at commit. */
+/* The units a transaction's ranges cover: sorted, each once. */
+struct tx_units {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+/* Index of the first unit >= unit in the sorted set. */
+static size_t units_find(const struct tx_units *s, uint64_t unit)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid] < unit)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Units of [first, last] not in the set yet. */
+static uint64_t units_new(const struct tx_units *s, uint64_t first,
+			  uint64_t last)
+{
+	size_t i = units_find(s, first);
+	uint64_t have = 0;
+
+	while (i < s->n && s->v[i] <= last) {
+		have++;
+		i++;
+	}
+	return last - first + 1 - have;
+}
+
+static int units_insert(struct tx_units *s, uint64_t first, uint64_t last)
+{
+	for (uint64_t u = first; u <= last; u++) {
+		size_t i = units_find(s, u);
+
+		if (i < s->n && s->v[i] == u)
+			continue;
+		if (s->n == s->cap) {
+			size_t cap = s->cap ? s->cap * 2 : 16;
+			uint64_t *v = realloc(s->v, cap * sizeof(*v));
+
+			if (!v)
+				return pc_err(-ENOMEM, "out of memory");
+			s->v = v;
+			s->cap = cap;
+		}
+		memmove(s->v + i + 1, s->v + i, (s->n - i) * sizeof(*s->v));
+		s->v[i] = u;
+		s->n++;
+	}
+	return 0;
+}
+
+/*
+ * The ranges are persisted as one update at commit; a range that would
+ * take the transaction past the atomic limit is refused when it is added.
+ */
 int pc_sw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 {
-	int ret = pc_tx_reserve(tx);
+	uint64_t first = off / PC_UNIT, last = (off + len - 1) / PC_UNIT;
+	struct tx_units *s = tx->priv;
+	uint64_t more;
+	int ret;
 
+	if (!s) {
+		s = tx->priv = calloc(1, sizeof(*s));
+		if (!s)
+			return pc_err(-ENOMEM, "out of memory");
+	}
+	more = units_new(s, first, last);
+	if (s->n + more > tx->pool->units_per_tx)
+		return pc_err(PMEMCRYPT_E_TOO_BIG,
+			      "tx_add: the transaction would cover %llu units; "
+			      "the pool's atomic limit is %u units",
+			      (unsigned long long)(s->n + more),
+			      tx->pool->units_per_tx);
+	ret = pc_tx_reserve(tx);
+	if (!ret)
+		ret = units_insert(s, first, last);
 	if (!ret)
 		pc_tx_append(tx, off, len);
 	return ret;
+}
+
+static void tx_units_free(struct pmemcrypt_tx *tx)
+{
+	struct tx_units *s = tx->priv;
+
+	if (s)
+		free(s->v);
+	free(s);
+	tx->priv = NULL;
 }
 
 /* Restores every declared range from the media. */
@@ -261,6 +371,7 @@ void pc_sw_tx_abort(struct pmemcrypt_tx *tx)
 {
 	for (size_t i = 0; i < tx->n; i++)
 		restore_range(tx->pool, tx->ranges[i].off, tx->ranges[i].len);
+	tx_units_free(tx);
 }
 
 static int by_offset(const void *a, const void *b)
@@ -317,6 +428,7 @@ int pc_sw_tx_commit(struct pmemcrypt_tx *tx)
 	free(r);
 	if (ret)
 		pc_sw_tx_abort(tx);
+	tx_units_free(tx);
 	return ret;
 }
 

@@ -42,26 +42,40 @@ PC_EXPORT int pmemcrypt_tx_begin(struct pmemcrypt_pool *pool,
 				 struct pmemcrypt_tx **tx)
 {
 	struct pmemcrypt_tx *t;
+	int ret = pc_pool_usable(pool, "tx_begin");
 
-	if (!pool || !tx)
-		return pc_err(PMEMCRYPT_E_INVALID, "tx_begin: NULL argument");
+	if (ret)
+		return ret;
+	if (!tx)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "tx_begin: NULL out-pointer");
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return pc_err(-ENOMEM, "out of memory");
 	t->pool = pool;
+	__atomic_add_fetch(&pool->ntx, 1, __ATOMIC_RELEASE);
 	*tx = t;
 	return 0;
+}
+
+/* A transaction that may be used: not NULL, its pool this process's. */
+static int tx_usable(const struct pmemcrypt_tx *tx, const char *what)
+{
+	if (!tx)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "%s: no transaction (NULL, or already ended)",
+			      what);
+	return pc_pool_usable(tx->pool, what);
 }
 
 PC_EXPORT int pmemcrypt_tx_add(struct pmemcrypt_tx *tx, const void *addr,
 			       size_t len)
 {
 	uint64_t off;
-	int ret;
+	int ret = tx_usable(tx, "tx_add");
 
-	if (!tx)
-		return pc_err(PMEMCRYPT_E_TX_STATE, "tx_add: no transaction");
-	ret = pc_view_offset(tx->pool, "tx_add", addr, len, &off);
+	if (!ret)
+		ret = pc_view_offset(tx->pool, "tx_add", addr, len, &off);
 	if (ret || !len)
 		return ret;
 	return tx->pool->engine->tx_add(tx, off, len);
@@ -69,6 +83,7 @@ PC_EXPORT int pmemcrypt_tx_add(struct pmemcrypt_tx *tx, const void *addr,
 
 static void tx_free(struct pmemcrypt_tx **tx)
 {
+	__atomic_sub_fetch(&(*tx)->pool->ntx, 1, __ATOMIC_RELEASE);
 	free((*tx)->ranges);
 	free(*tx);
 	*tx = NULL;
@@ -76,11 +91,10 @@ static void tx_free(struct pmemcrypt_tx **tx)
 
 PC_EXPORT int pmemcrypt_tx_commit(struct pmemcrypt_tx **tx)
 {
-	int ret;
+	int ret = tx_usable(tx ? *tx : NULL, "tx_commit");
 
-	if (!tx || !*tx)
-		return pc_err(PMEMCRYPT_E_TX_STATE,
-			      "tx_commit: no transaction");
+	if (ret)
+		return ret;
 	ret = (*tx)->pool->engine->tx_commit(*tx);
 	tx_free(tx);
 	return ret;
@@ -90,6 +104,7 @@ PC_EXPORT void pmemcrypt_tx_abort(struct pmemcrypt_tx **tx)
 {
 	if (!tx || !*tx)
 		return;
-	(*tx)->pool->engine->tx_abort(*tx);
+	if (!(*tx)->pool->forked)
+		(*tx)->pool->engine->tx_abort(*tx);
 	tx_free(tx);
 }

@@ -124,7 +124,8 @@ static void test_abort(void **state)
 	expect_ranges(300);
 }
 
-static void test_commit_too_many_units(void **state)
+/* A transaction that would cover more units than an update may. */
+static void test_too_many_units(void **state)
 {
 	size_t units = pmemcrypt_pool_max_atomic(pool) / UNIT + 1;
 	struct pmemcrypt_tx *tx = NULL;
@@ -140,13 +141,17 @@ static void test_commit_too_many_units(void **state)
 				 0);
 	th_fill(new, units * UNIT, 501);
 	assert_int_equal(pmemcrypt_tx_begin(pool, &tx), 0);
-	for (size_t u = 0; u < units; u++) {
-		memcpy(base + off + u * UNIT, new + u *UNIT, UNIT);
+	for (size_t u = 0; u + 1 < units; u++) {
 		assert_int_equal(
 			pmemcrypt_tx_add(tx, base + off + u * UNIT, UNIT), 0);
+		memcpy(base + off + u * UNIT, new + u * UNIT, UNIT);
 	}
-	assert_int_equal(pmemcrypt_tx_commit(&tx), PMEMCRYPT_E_TOO_BIG);
+	/* The unit past the limit is refused when it is added. */
+	assert_int_equal(
+		pmemcrypt_tx_add(tx, base + off + (units - 1) * UNIT, UNIT),
+		PMEMCRYPT_E_TOO_BIG);
 	th_assert_msg("atomic limit");
+	pmemcrypt_tx_abort(&tx);
 	assert_null(tx);
 	expect_content(off, old, units * UNIT);
 	reopen();
@@ -194,10 +199,10 @@ static void test_misuse(void **state)
 	th_assert_msg("NULL");
 	assert_int_equal(pmemcrypt_tx_begin(pool, NULL), PMEMCRYPT_E_INVALID);
 	assert_null(tx);
-	assert_int_equal(pmemcrypt_tx_add(NULL, base, 1), PMEMCRYPT_E_TX_STATE);
+	assert_int_equal(pmemcrypt_tx_add(NULL, base, 1), PMEMCRYPT_E_INVALID);
 	th_assert_msg("no transaction");
-	assert_int_equal(pmemcrypt_tx_commit(NULL), PMEMCRYPT_E_TX_STATE);
-	assert_int_equal(pmemcrypt_tx_commit(&none), PMEMCRYPT_E_TX_STATE);
+	assert_int_equal(pmemcrypt_tx_commit(NULL), PMEMCRYPT_E_INVALID);
+	assert_int_equal(pmemcrypt_tx_commit(&none), PMEMCRYPT_E_INVALID);
 	th_assert_msg("no transaction");
 	pmemcrypt_tx_abort(NULL);
 	pmemcrypt_tx_abort(&none);
@@ -224,7 +229,7 @@ int main(void)
 						pool_teardown),
 		cmocka_unit_test_setup_teardown(test_abort, pool_setup,
 						pool_teardown),
-		cmocka_unit_test_setup_teardown(test_commit_too_many_units,
+		cmocka_unit_test_setup_teardown(test_too_many_units,
 						pool_setup, pool_teardown),
 		cmocka_unit_test_setup_teardown(test_many_ranges, pool_setup,
 						pool_teardown),
