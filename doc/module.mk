@@ -9,6 +9,7 @@ MAN_PAGES := $(patsubst doc/man/%.md,$(B)/doc/man/%,$(MAN_SRC))
 
 # <page>: the functions it documents besides its own name
 MAN3_ALIASES.pmemcrypt_pool_open := pmemcrypt_pool_create pmemcrypt_pool_create_fd \
+	pmemcrypt_config_set_overwrite \
 	pmemcrypt_pool_close pmemcrypt_pool_base pmemcrypt_pool_size \
 	pmemcrypt_config_new pmemcrypt_config_delete \
 	pmemcrypt_config_set_cipher pmemcrypt_config_set_size \

@@ -244,6 +244,9 @@ static int pool_create(struct thread_data *td, struct pce_target *t,
 		ret = pmemcrypt_config_set_engine(
 			cfg, o->hardware ? PMEMCRYPT_ENGINE_HARDWARE
 					 : PMEMCRYPT_ENGINE_SOFTWARE);
+	/* create=1 asks for a pool in place of what the file holds. */
+	if (!ret)
+		ret = pmemcrypt_config_set_overwrite(cfg, 1);
 	if (!ret)
 		ret = pmemcrypt_pool_create(&t->pool, path, cfg, key);
 	pmemcrypt_config_delete(&cfg);

@@ -121,6 +121,13 @@ int pmemcrypt_config_set_lanes(struct pmemcrypt_config *cfg, uint32_t lanes,
 			       uint32_t units_per_tx);
 int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,
 				  pmemcrypt_progress_fn *fn, void *arg);
+/*
+ * Whether create may overwrite what the file or device holds: without it
+ * (the default) create refuses, with -EEXIST, media whose first 8 KiB
+ * (where a pool's header goes) are not all zeros: a pool or other data.
+ */
+int pmemcrypt_config_set_overwrite(struct pmemcrypt_config *cfg,
+				   int overwrite);
 
 /*
  * Engines.  The software engine encrypts every unit with the pool's DEK

@@ -140,6 +140,15 @@ PC_EXPORT const char *pmemcrypt_engine_name(enum pmemcrypt_engine engine)
 	return "unknown";
 }
 
+PC_EXPORT int pmemcrypt_config_set_overwrite(struct pmemcrypt_config *cfg,
+					     int overwrite)
+{
+	if (!cfg)
+		return pc_err(PMEMCRYPT_E_INVALID, "config: NULL config");
+	cfg->overwrite = overwrite != 0;
+	return 0;
+}
+
 PC_EXPORT int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,
 					    pmemcrypt_progress_fn *fn,
 					    void *arg)

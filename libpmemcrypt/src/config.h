@@ -12,6 +12,7 @@ struct pmemcrypt_config {
 	uint32_t t_cost, m_cost_kib, parallelism;
 	uint32_t lanes, units_per_tx;
 	enum pmemcrypt_engine engine;
+	int overwrite; /* create may overwrite a header area in use */
 	pmemcrypt_progress_fn *progress;
 	void *progress_arg;
 };

@@ -322,6 +322,36 @@ static int size_file(struct pmemcrypt_pool *p, const struct pmemcrypt_config *c,
 }
 
 /*
+ * Refuses media whose header area is not all zeros (a pool, or other
+ * data) unless the caller asked to overwrite it, as libpmemobj refuses a
+ * non-empty file.
+ */
+static int check_unused(int fd, const char *name)
+{
+	uint8_t area[PC_HDR_AREA];
+	ssize_t n = pc_media_read_head(fd, area, sizeof(area));
+	int pool;
+
+	if (n < 0)
+		return pc_err((int)n, "%s: read: %s", name,
+			      n > -4096 ? strerror((int)-n) : pmem2_errormsg());
+	for (ssize_t i = 0; i < n; i++) {
+		if (!area[i])
+			continue;
+		pool = (n >= 8 && !memcmp(area, PC_MAGIC, 8)) ||
+		       (n >= PC_HDR_SIZE + 8 &&
+			!memcmp(area + PC_HDR_SIZE, PC_MAGIC, 8));
+		return pc_err(-EEXIST,
+			      "%s holds %s; creating a pool there destroys "
+			      "it: ask for that explicitly "
+			      "(pmemcrypt_config_set_overwrite, pmemcrypt "
+			      "create --force)",
+			      name, pool ? "a pmemcrypt pool" : "data");
+	}
+	return 0;
+}
+
+/*
  * Creates a pool on fd (which the pool owns from here on, closed on
  * failure); name is its path in messages.
  */
@@ -345,14 +375,17 @@ static int pool_create(struct pmemcrypt_pool **pool, int fd, const char *name,
 		return ret;
 	}
 	p->media.fd = fd;
-	ret = choose_engine(fd, name, cfg, &c);
+	/* Nothing changes unless the media is free, unused, and fits. */
+	ret = file_lock(fd, name, &have);
+	if (!ret && !cfg->overwrite)
+		ret = check_unused(fd, name);
+	if (!ret)
+		ret = choose_engine(fd, name, cfg, &c);
 	if (ret)
 		goto fail;
 	cfg = &c;
 	p->engine = pc_engine_by_id(c.engine);
-	ret = file_lock(fd, name, &have);
-	if (!ret)
-		ret = size_file(p, cfg, &have, &lay);
+	ret = size_file(p, cfg, &have, &lay);
 	if (!ret)
 		ret = pc_random(p->sec->dek, sizeof(p->sec->dek));
 	if (!ret)

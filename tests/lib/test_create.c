@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * test_create.c -- where a pool is created: never through a symbolic
- * link, on a descriptor the caller checked, nothing left behind that a
- * failed create made
+ * link, on a descriptor the caller checked, never over a pool or data
+ * unless asked, nothing left behind that a failed create made
  */
 
 #include <errno.h>
@@ -87,7 +87,9 @@ static void test_failure_leaves_nothing(void **state)
 	assert_int_equal(pmemcrypt_pool_create(&pool, path, cfg, key),
 			 PMEMCRYPT_E_ENGINE);
 	assert_int_equal(access(path, F_OK), -1);
-	/* A file that was there before stays. */
+	/* A file that was there before stays (even when it may be
+	 * overwritten: the engine is refused first). */
+	assert_int_equal(pmemcrypt_config_set_overwrite(cfg, 1), 0);
 	kept = victim("kept.pool");
 	assert_int_equal(pmemcrypt_pool_create(&pool, kept, cfg, key),
 			 PMEMCRYPT_E_ENGINE);
@@ -139,12 +141,56 @@ static void test_create_fd(void **state)
 	pmemcrypt_config_delete(&cfg);
 }
 
+/* Nothing that exists is overwritten unless asked for. */
+static void test_overwrite(void **state)
+{
+	const char *data = victim("data.pool");
+	const char *path = th_path("existing.pool");
+	struct pmemcrypt_config *cfg = th_config(TH_POOL_SIZE);
+	struct pmemcrypt_key *key = th_raw_key(1);
+	struct pmemcrypt_pool *pool = NULL;
+	uint8_t before[32], after[32];
+	int fd;
+
+	/* A pool, then data that is not one: refused, unchanged. */
+	pool = th_create(path, TH_POOL_SIZE, key);
+	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
+	th_hash_file(path, before);
+	assert_int_equal(create(path, &pool), -EEXIST);
+	th_assert_msg("holds a pmemcrypt pool");
+	th_hash_file(path, after);
+	assert_memory_equal(before, after, sizeof(before));
+	th_hash_file(data, before);
+	assert_int_equal(create(data, &pool), -EEXIST);
+	th_assert_msg("holds data");
+	th_hash_file(data, after);
+	assert_memory_equal(before, after, sizeof(before));
+	/* Zeros (truncate, fallocate) are no data. */
+	fd = open(th_path("zeros.pool"), O_CREAT | O_WRONLY | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 2 << 20), 0);
+	close(fd);
+	assert_int_equal(create(th_path("zeros.pool"), &pool), 0);
+	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
+	/* Asked for: both are overwritten. */
+	assert_int_equal(pmemcrypt_config_set_overwrite(cfg, 1), 0);
+	assert_int_equal(pmemcrypt_pool_create(&pool, path, cfg, key), 0);
+	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
+	assert_int_equal(pmemcrypt_pool_create(&pool, data, cfg, key), 0);
+	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
+	assert_int_equal(pmemcrypt_config_set_overwrite(NULL, 1),
+			 PMEMCRYPT_E_INVALID);
+	pmemcrypt_config_delete(&cfg);
+	pmemcrypt_key_delete(&key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_symlink_refused),
 		cmocka_unit_test(test_failure_leaves_nothing),
 		cmocka_unit_test(test_create_fd),
+		cmocka_unit_test(test_overwrite),
 	};
 
 	return cmocka_run_group_tests(tests, th_group_setup, th_group_teardown);

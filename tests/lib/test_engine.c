@@ -115,6 +115,8 @@ static struct pmemcrypt_pool *create(const char *name,
 	struct pmemcrypt_pool *pool = NULL;
 
 	assert_int_equal(pmemcrypt_config_set_engine(cfg, engine), 0);
+	/* What the media held is no matter here: the engine is. */
+	assert_int_equal(pmemcrypt_config_set_overwrite(cfg, 1), 0);
 	*ret = pmemcrypt_pool_create(&pool, th_path(name), cfg, key);
 	pmemcrypt_key_delete(&key);
 	pmemcrypt_config_delete(&cfg);

@@ -449,6 +449,7 @@ static void test_out_of_space(void **state)
 	close(fd);
 	th_pwrite(path, junk, sizeof(junk), 0);
 	th_hash_file(path, before);
+	assert_int_equal(pmemcrypt_config_set_overwrite(cfg, 1), 0);
 
 	assert_int_equal(pmemcrypt_pool_create(&pool, path, cfg, key),
 			 PMEMCRYPT_E_NO_SPACE);

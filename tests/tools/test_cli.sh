@@ -181,6 +181,14 @@ check "no passphrase in any output" bash -c "! grep -qF '$secret' '$tmp/out' '$t
 expect 0 "create --force over an existing pool" "$pc" create "$p2" --size 8M --force --key-file "$tmp/key2" --no-progress
 check "--force made a new pool" json "$tmp/out" 'j["slots"][0]["type"] == "raw" and j["cipher"] == "aes-256-xts"'
 
+# --- create never overwrites data that is not a pool without --force
+head -c 64K /dev/urandom >"$tmp/data-file"
+data_sum=$(sha256sum <"$tmp/data-file")
+expect 1 "create over a file of data -> 1" "$pc" create "$tmp/data-file" --size 4M --key-file "$key" --no-progress
+check "the refusal says the file holds data" grep -q "data-file holds data that is not a pool (--force overwrites)" "$tmp/err"
+check "the data file is unchanged" test "$(sha256sum <"$tmp/data-file")" = "$data_sum"
+expect 0 "create --force over a file of data" "$pc" create "$tmp/data-file" --size 4M --key-file "$key" --no-progress --force
+
 # --- create never goes through a symbolic link, and makes the pool in the
 # file it opened even when the path is swapped while it waits for a key
 head -c $((4 << 20)) /dev/urandom >"$tmp/victim"

@@ -192,6 +192,22 @@ static bool holds_pool(int fd)
 	       ret == PMEMCRYPT_E_VERSION;
 }
 
+/*
+ * Whether the file open as fd holds anything but zeros where a pool's
+ * header goes (the library's rule: it is checked here first, before the
+ * file is extended).
+ */
+static bool holds_data(int fd)
+{
+	uint8_t head[8192];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+
+	for (ssize_t i = 0; i < n; i++)
+		if (head[i])
+			return true;
+	return n < 0;
+}
+
 /* Refuses to overwrite or shrink what fd holds, unless forced. */
 static int check_existing(const struct create_args *a, int fd,
 			  const struct stat *st)
@@ -206,6 +222,11 @@ static int check_existing(const struct create_args *a, int fd,
 			       : EXIT_OK;
 	if (!S_ISREG(st->st_mode))
 		return usage_error(cmd, "%s is no file or device-dax", path);
+	if (!a->force && holds_data(fd))
+		return usage_error(cmd,
+				   "%s holds data that is not a pool "
+				   "(--force overwrites)",
+				   path);
 	if (a->size && (uint64_t)st->st_size > a->size && !a->force)
 		return usage_error(cmd, "%s is longer than --size", path);
 	return EXIT_OK;
@@ -305,6 +326,8 @@ static int make_config(const struct create_args *a, struct progress *bar,
 					       a->kdf[2]);
 	if (!ret && bar->enabled)
 		ret = pmemcrypt_config_set_progress(*cfg, progress_update, bar);
+	if (!ret)
+		ret = pmemcrypt_config_set_overwrite(*cfg, a->force);
 	return ret ? fail(cmd, a->path, ret) : EXIT_OK;
 }
 

@@ -17,6 +17,7 @@ int exit_class(int err)
 		return EXIT_OK;
 	case PMEMCRYPT_E_INVALID:
 	case PMEMCRYPT_E_RANGE:
+	case -EEXIST: /* create on data, without --force */
 		return EXIT_USAGE;
 	case PMEMCRYPT_E_WRONG_KEY:
 	case PMEMCRYPT_E_KEY_SOURCE:
