@@ -11,6 +11,11 @@ LIBPMEMCRYPT_PC := $(B)/libpmemcrypt/libpmemcrypt.pc
 LIBPMEMCRYPT_PKGS := libpmem2 libgcrypt libkeyutils
 LIBPMEMCRYPT_LIBS = $(call pkg_libs,$(LIBPMEMCRYPT_PKGS)) -lpthread
 LIBPMEMCRYPT_CFLAGS := -Ilibpmemcrypt/include
+# How a program of the build tree links the shared object: by its path
+# (the program then needs its soname) with an absolute RUNPATH to find it
+# here.  Installed programs are linked again without one.
+LIBPMEMCRYPT_SO_LINK = $(LIBPMEMCRYPT_SO) \
+	-Wl,-rpath,$(abspath $(B))/libpmemcrypt
 PKG_CHECK += libpmem2:libpmem2-dev libgcrypt:libgcrypt20-dev \
 	libkeyutils:libkeyutils-dev
 

@@ -256,8 +256,14 @@ struct pmemcrypt_slot_info {
 	char description[64]; /* keyring slots: the key's description */
 };
 
+/*
+ * A pool's public header.  Fields are only ever added at the end, each
+ * time with a new version of pmemcrypt_info_read(), which writes the
+ * layout a program was built with: programs built against the 1.0 header
+ * (no engine) bind to pmemcrypt_info_read@LIBPMEMCRYPT_1.0.
+ */
 struct pmemcrypt_info {
-	uint32_t major, minor;
+	uint32_t major, minor; /* format version (not the library's) */
 	uint8_t uuid[16];
 	enum pmemcrypt_cipher cipher;
 	uint64_t generation;
