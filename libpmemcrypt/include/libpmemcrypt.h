@@ -18,8 +18,14 @@ extern "C" {
 #define PMEMCRYPT_WUR
 #endif
 
+/*
+ * Version of the library (of this header and libpmemcrypt.so), not of the
+ * pool format (struct pmemcrypt_info has that).  The major is the
+ * soname's; each minor that adds functions adds a LIBPMEMCRYPT_<version>
+ * symbol version.
+ */
 #define PMEMCRYPT_MAJOR_VERSION 1
-#define PMEMCRYPT_MINOR_VERSION 1
+#define PMEMCRYPT_MINOR_VERSION 2
 
 /* Size of a raw key (a key file, a keyring key's payload). */
 #define PMEMCRYPT_KEY_SIZE 32

@@ -13,3 +13,14 @@ $(ABI_INFO_TEST): $(ABI_INFO_TEST).o $(LIBPMEMCRYPT_SO)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_SO_LINK) \
 		$(call pkg_libs,cmocka)
+
+# One library version in the header, the shared object, the .pc, the man
+# pages, pmemcrypt --version and the map.  (The tool is named by path:
+# tools/pmemcrypt/module.mk is read after this file.)
+ABI_VERSIONS_TEST := $(B)/tests/abi/test_versions
+
+TESTS_ONCE += $(ABI_VERSIONS_TEST)
+
+$(ABI_VERSIONS_TEST): tests/abi/test_versions.sh $(LIBPMEMCRYPT_SO) \
+		$(LIBPMEMCRYPT_PC) $(B)/tools/pmemcrypt/pmemcrypt
+	$(call test_wrapper,$(B))
