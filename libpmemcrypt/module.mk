@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# libpmemcrypt/module.mk -- the library: static archive (for the tools and
-# tests, internal symbols visible) and shared object (exported API only).
+# libpmemcrypt/module.mk -- the library: shared object (exported API only:
+# the tools, the demo and the fio engine link it) and static archive (for
+# the tests and benchmarks that need internal symbols).
 
 # The version is the header's PMEMCRYPT_MAJOR_VERSION.PMEMCRYPT_MINOR_VERSION
 # and a patch level; the soname follows the major.  The shared object is
@@ -18,19 +19,26 @@ LIBPMEMCRYPT_SRC := $(sort $(wildcard libpmemcrypt/src/*.c))
 LIBPMEMCRYPT_OBJ := $(LIBPMEMCRYPT_SRC:%.c=$(B)/%.o)
 LIBPMEMCRYPT_A := $(B)/libpmemcrypt/libpmemcrypt.a
 LIBPMEMCRYPT_SO := $(B)/libpmemcrypt/libpmemcrypt.so.$(LIBPMEMCRYPT_VERSION)
+# The link name, which programs link and depend on (a path without the
+# version, for the parts read before this file).
+LIBPMEMCRYPT_DEVLINK := $(B)/libpmemcrypt/libpmemcrypt.so
 LIBPMEMCRYPT_PC := $(B)/libpmemcrypt/libpmemcrypt.pc
 LIBPMEMCRYPT_PKGS := libpmem2 libgcrypt libkeyutils
 LIBPMEMCRYPT_LIBS = $(call pkg_libs,$(LIBPMEMCRYPT_PKGS)) -lpthread
 LIBPMEMCRYPT_CFLAGS := -Ilibpmemcrypt/include
-# How a program of the build tree links the shared object: by its path
-# (the program then needs its soname) with an absolute RUNPATH to find it
-# here.  Installed programs are linked again without one.
-LIBPMEMCRYPT_SO_LINK = $(LIBPMEMCRYPT_SO) \
+# How a program of the build tree links the shared object: by its link
+# name (the program then needs its soname), with an absolute RUNPATH to
+# find it here, also where a VM test copies it.  A program make install
+# puts in bindir is linked again with LIBPMEMCRYPT_SO_LINK_INSTALL, without
+# a RUNPATH: the loader finds the library in libdir, as Debian wants.
+LIBPMEMCRYPT_SO_LINK = $(LIBPMEMCRYPT_DEVLINK) \
 	-Wl,-rpath,$(abspath $(B))/libpmemcrypt
+LIBPMEMCRYPT_SO_LINK_INSTALL = $(LIBPMEMCRYPT_DEVLINK)
 PKG_CHECK += libpmem2:libpmem2-dev libgcrypt:libgcrypt20-dev \
 	libkeyutils:libkeyutils-dev
 
-ALL += $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_PC)
+ALL += $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_DEVLINK) \
+	$(LIBPMEMCRYPT_PC)
 
 $(LIBPMEMCRYPT_OBJ): EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
 	-Ilibpmemcrypt/src -fvisibility=hidden \
@@ -46,8 +54,12 @@ $(LIBPMEMCRYPT_SO): $(LIBPMEMCRYPT_OBJ) libpmemcrypt/libpmemcrypt.map
 		-Wl,--version-script=libpmemcrypt/libpmemcrypt.map \
 		-Wl,--no-undefined $(LDFLAGS) -o $@ $(LIBPMEMCRYPT_OBJ) \
 		$(LIBPMEMCRYPT_LIBS)
-	$(Q)ln -sf $(@F) $(@D)/$(LIBPMEMCRYPT_SONAME)
-	$(Q)ln -sf $(LIBPMEMCRYPT_SONAME) $(@D)/libpmemcrypt.so
+
+# The soname and the link name, as in libdir (a symbolic link is as new as
+# what it names).
+$(LIBPMEMCRYPT_DEVLINK): $(LIBPMEMCRYPT_SO)
+	$(Q)ln -sf $(<F) $(@D)/$(LIBPMEMCRYPT_SONAME)
+	$(Q)ln -sf $(LIBPMEMCRYPT_SONAME) $@
 
 $(LIBPMEMCRYPT_PC): libpmemcrypt/libpmemcrypt.pc.in Makefile \
 		libpmemcrypt/module.mk $(LIBPMEMCRYPT_H)
@@ -69,3 +81,5 @@ install-libpmemcrypt: $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_PC)
 		$(DESTDIR)$(includedir)/libpmemcrypt.h
 	install -D -m 0644 $(LIBPMEMCRYPT_PC) \
 		$(DESTDIR)$(pkgconfigdir)/libpmemcrypt.pc
+	@# the installed tools need the loader's cache to know the library
+	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi

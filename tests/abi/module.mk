@@ -9,7 +9,7 @@ TESTS += $(ABI_INFO_TEST)
 $(ABI_INFO_TEST).o: EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
 	$(call pkg_cflags,cmocka)
 
-$(ABI_INFO_TEST): $(ABI_INFO_TEST).o $(LIBPMEMCRYPT_SO)
+$(ABI_INFO_TEST): $(ABI_INFO_TEST).o $(LIBPMEMCRYPT_DEVLINK)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_SO_LINK) \
 		$(call pkg_libs,cmocka)
@@ -23,4 +23,17 @@ TESTS_ONCE += $(ABI_VERSIONS_TEST)
 
 $(ABI_VERSIONS_TEST): tests/abi/test_versions.sh $(LIBPMEMCRYPT_SO) \
 		$(LIBPMEMCRYPT_PC) $(B)/tools/pmemcrypt/pmemcrypt
+	$(call test_wrapper,$(B))
+
+# The tools, the demo and the fio engine link the shared object; make
+# install (run by the test into a temporary DESTDIR) installs programs
+# without a RUNPATH.
+ABI_LINKAGE_TEST := $(B)/tests/abi/test_linkage
+
+TESTS_ONCE += $(ABI_LINKAGE_TEST)
+
+$(ABI_LINKAGE_TEST): tests/abi/test_linkage.sh $(LIBPMEMCRYPT_DEVLINK) \
+		$(B)/tools/pmemcrypt/pmemcrypt \
+		$(B)/tools/pmemcrypt/install/pmemcrypt \
+		$(B)/tools/demo/pmemcrypt-demo
 	$(call test_wrapper,$(B))
