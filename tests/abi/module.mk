@@ -37,3 +37,12 @@ $(ABI_LINKAGE_TEST): tests/abi/test_linkage.sh $(LIBPMEMCRYPT_DEVLINK) \
 		$(B)/tools/pmemcrypt/install/pmemcrypt \
 		$(B)/tools/demo/pmemcrypt-demo
 	$(call test_wrapper,$(B))
+
+# The exported symbols, the map, the header and the man pages agree.
+ABI_SYMBOLS_TEST := $(B)/tests/abi/test_symbols
+
+TESTS_ONCE += $(ABI_SYMBOLS_TEST)
+
+$(ABI_SYMBOLS_TEST): tests/abi/test_symbols.sh $(LIBPMEMCRYPT_DEVLINK) \
+		$(MAN_PAGES) $(MAN_ALIAS_PAGES)
+	$(call test_wrapper,$(B))
