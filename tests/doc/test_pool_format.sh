@@ -11,6 +11,7 @@
 set -u
 
 build=$(cd "${1:?usage: test_pool_format.sh BUILD-DIR}" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 pc=$build/tools/pmemcrypt/pmemcrypt
 [ -x "$pc" ] || { echo "# $pc is missing"; exit 1; }
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 not installed"; exit 77; }
@@ -44,10 +45,10 @@ for p in sw8 sw3 sw64 hw; do
 	[ -e "$tmp/$p" ] && "$pc" info "$tmp/$p" >"$tmp/$p.json" 2>>"$tmp/err"
 done
 
-python3 - "$tmp" "$pc" <<'PY'
-import hashlib, json, os, struct, subprocess, sys
+python3 - "$tmp" "$pc" "$top/doc/man/pmemcrypt-info.1.md" <<'PY'
+import hashlib, json, os, re, struct, subprocess, sys
 
-tmp, pc = sys.argv[1:]
+tmp, pc, info_page = sys.argv[1:]
 n = 0
 failed = False
 
@@ -132,6 +133,15 @@ check("the spec's example: 16 lanes in 8 MiB",
       (h["units"], h["lane_size"], h["map_off"], h["data_off"], h["blocks"],
        h["file_size"]) == (1787, 4096, 73728, 90112, 2026, 8 << 20),
       str(h))
+
+# pmemcrypt-info(1)'s example is a pool of 16 lanes in 8 MiB
+example = json.loads(re.search(r"\n(    \{\n.*?\n    \})\n",
+                               open(info_page).read(), re.S).group(1))
+j = json.load(open(f"{tmp}/sw8.json"))
+keys = ("size", "file_size", "units", "blocks", "lanes", "units_per_tx")
+check("pmemcrypt-info(1)'s example has the geometry of such a pool",
+      all(example[k] == j[k] for k in keys),
+      ", ".join(f"{k} {example[k]} vs {j[k]}" for k in keys if example[k] != j[k]))
 
 # --- the hardware pool
 if os.path.exists(f"{tmp}/hw.json"):
