@@ -14,7 +14,8 @@ MAN3_ALIASES.pmemcrypt_pool_open := pmemcrypt_pool_create pmemcrypt_pool_create_
 	pmemcrypt_config_new pmemcrypt_config_delete \
 	pmemcrypt_config_set_cipher pmemcrypt_config_set_size \
 	pmemcrypt_config_set_kdf pmemcrypt_config_set_lanes \
-	pmemcrypt_config_set_progress
+	pmemcrypt_config_set_progress pmemcrypt_config_set_engine \
+	pmemcrypt_pool_engine pmemcrypt_engine_name
 MAN3_ALIASES.pmemcrypt_persist := pmemcrypt_read pmemcrypt_write \
 	pmemcrypt_pool_max_atomic
 MAN3_ALIASES.pmemcrypt_tx_begin := pmemcrypt_tx_add pmemcrypt_tx_commit \

@@ -5,12 +5,12 @@
 # The engine is compiled against the Debian fio source, which
 # build-fio.sh fetches and configures into $PMEMCRYPT_CACHE (seconds, but
 # it needs apt): it is built for the test and the benchmark, not by
-# 'make all', so that an offline build still works.  The library's static
-# archive is linked into the shared object, its symbols kept local.
+# 'make all', so that an offline build still works.  It links the
+# library's shared object, found through the build tree's RUNPATH.
 
 FIO_ENGINE := $(B)/fio-engines/pmemcrypt-engine.so
-# libpmemcrypt/module.mk is read after this file: name the archive by path.
-FIO_LIBPMEMCRYPT_A := $(B)/libpmemcrypt/libpmemcrypt.a
+# libpmemcrypt/module.mk is read after this file: name the library by path.
+FIO_LIBPMEMCRYPT := $(B)/libpmemcrypt/libpmemcrypt.so
 FIO_TEST := $(B)/fio-engines/test_fio
 # The library's own benchmark, whose 4 KiB write ratio bench-fio reports
 # next to the engine's (named by path for the same reason).
@@ -29,18 +29,18 @@ fio-engine: $(FIO_ENGINE)
 
 # fio's headers are system headers here: their warnings are not ours.
 $(FIO_ENGINE): fio-engines/pmemcrypt.c fio-engines/build-fio.sh \
-		$(FIO_LIBPMEMCRYPT_A) | $(B)/.deps-ok
+		$(FIO_LIBPMEMCRYPT) | $(B)/.deps-ok
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)src=$$(fio-engines/build-fio.sh | tail -n 1) && \
 	test -e "$$src/config-host.h" && \
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(FIO_ENGINE_CFLAGS) \
 		-isystem "$$src" -include "$$src/config-host.h" \
-		-shared $(LDFLAGS) -Wl,--exclude-libs,ALL -Wl,-z,nodelete \
-		-o $@ $< $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_LIBS)
+		-shared $(LDFLAGS) -Wl,-z,nodelete -o $@ $< \
+		$(LIBPMEMCRYPT_SO_LINK) $(call pkg_libs,libpmem2) -lpthread
 
 # Builds the engine when the fio source can be had, else says why not.
-fio-engine-try: $(FIO_LIBPMEMCRYPT_A)
+fio-engine-try: $(FIO_LIBPMEMCRYPT)
 	$(Q)if fio-engines/build-fio.sh >/dev/null; then \
 		$(MAKE) --no-print-directory $(FIO_ENGINE); \
 	else echo "fio-engines: engine not built (see above)"; fi

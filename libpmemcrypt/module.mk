@@ -1,20 +1,44 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# libpmemcrypt/module.mk -- the library: static archive (for the tools and
-# tests, internal symbols visible) and shared object (exported API only).
+# libpmemcrypt/module.mk -- the library: shared object (exported API only:
+# the tools, the demo and the fio engine link it) and static archive (for
+# the tests and benchmarks that need internal symbols).
 
-LIBPMEMCRYPT_VERSION := 1.0.0
+# The version is the header's PMEMCRYPT_MAJOR_VERSION.PMEMCRYPT_MINOR_VERSION
+# and a patch level; the soname follows the major.  The shared object is
+# built under its real name, with the soname and the link name beside it,
+# as make install puts them in libdir.
+LIBPMEMCRYPT_H := libpmemcrypt/include/libpmemcrypt.h
+lib_version_macro = $(shell awk '$$2 == "$(1)" { print $$3 }' \
+	$(LIBPMEMCRYPT_H))
+LIBPMEMCRYPT_MAJOR := $(call lib_version_macro,PMEMCRYPT_MAJOR_VERSION)
+LIBPMEMCRYPT_MINOR := $(call lib_version_macro,PMEMCRYPT_MINOR_VERSION)
+LIBPMEMCRYPT_PATCH := 0
+LIBPMEMCRYPT_VERSION := $(LIBPMEMCRYPT_MAJOR).$(LIBPMEMCRYPT_MINOR).$(LIBPMEMCRYPT_PATCH)
+LIBPMEMCRYPT_SONAME := libpmemcrypt.so.$(LIBPMEMCRYPT_MAJOR)
 LIBPMEMCRYPT_SRC := $(sort $(wildcard libpmemcrypt/src/*.c))
 LIBPMEMCRYPT_OBJ := $(LIBPMEMCRYPT_SRC:%.c=$(B)/%.o)
 LIBPMEMCRYPT_A := $(B)/libpmemcrypt/libpmemcrypt.a
-LIBPMEMCRYPT_SO := $(B)/libpmemcrypt/libpmemcrypt.so.1
+LIBPMEMCRYPT_SO := $(B)/libpmemcrypt/libpmemcrypt.so.$(LIBPMEMCRYPT_VERSION)
+# The link name, which programs link and depend on (a path without the
+# version, for the parts read before this file).
+LIBPMEMCRYPT_DEVLINK := $(B)/libpmemcrypt/libpmemcrypt.so
 LIBPMEMCRYPT_PC := $(B)/libpmemcrypt/libpmemcrypt.pc
 LIBPMEMCRYPT_PKGS := libpmem2 libgcrypt libkeyutils
 LIBPMEMCRYPT_LIBS = $(call pkg_libs,$(LIBPMEMCRYPT_PKGS)) -lpthread
 LIBPMEMCRYPT_CFLAGS := -Ilibpmemcrypt/include
+# How a program of the build tree links the shared object: by its link
+# name (the program then needs its soname), with an absolute RUNPATH to
+# find it here, also where a VM test copies it.  A program make install
+# puts in bindir is linked again with LIBPMEMCRYPT_SO_LINK_INSTALL, without
+# a RUNPATH: the loader finds the library in libdir, as Debian wants.
+LIBPMEMCRYPT_SO_LINK = $(LIBPMEMCRYPT_DEVLINK) \
+	-Wl,-rpath,$(abspath $(B))/libpmemcrypt
+LIBPMEMCRYPT_SO_LINK_INSTALL = $(LIBPMEMCRYPT_DEVLINK)
 PKG_CHECK += libpmem2:libpmem2-dev libgcrypt:libgcrypt20-dev \
 	libkeyutils:libkeyutils-dev
 
-ALL += $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_PC)
+ALL += $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_DEVLINK) \
+	$(LIBPMEMCRYPT_PC)
 
 $(LIBPMEMCRYPT_OBJ): EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
 	-Ilibpmemcrypt/src -fvisibility=hidden \
@@ -26,13 +50,19 @@ $(LIBPMEMCRYPT_A): $(LIBPMEMCRYPT_OBJ)
 
 $(LIBPMEMCRYPT_SO): $(LIBPMEMCRYPT_OBJ) libpmemcrypt/libpmemcrypt.map
 	$(call msg,LD,$@)
-	$(Q)$(CC) -shared -Wl,-soname,libpmemcrypt.so.1 \
+	$(Q)$(CC) -shared -Wl,-soname,$(LIBPMEMCRYPT_SONAME) \
 		-Wl,--version-script=libpmemcrypt/libpmemcrypt.map \
 		-Wl,--no-undefined $(LDFLAGS) -o $@ $(LIBPMEMCRYPT_OBJ) \
 		$(LIBPMEMCRYPT_LIBS)
-	$(Q)ln -sf libpmemcrypt.so.1 $(B)/libpmemcrypt/libpmemcrypt.so
 
-$(LIBPMEMCRYPT_PC): libpmemcrypt/libpmemcrypt.pc.in Makefile
+# The soname and the link name, as in libdir (a symbolic link is as new as
+# what it names).
+$(LIBPMEMCRYPT_DEVLINK): $(LIBPMEMCRYPT_SO)
+	$(Q)ln -sf $(<F) $(@D)/$(LIBPMEMCRYPT_SONAME)
+	$(Q)ln -sf $(LIBPMEMCRYPT_SONAME) $@
+
+$(LIBPMEMCRYPT_PC): libpmemcrypt/libpmemcrypt.pc.in Makefile \
+		libpmemcrypt/module.mk $(LIBPMEMCRYPT_H)
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \
 		-e 's|@includedir@|$(includedir)|' \
@@ -44,10 +74,12 @@ install-libpmemcrypt: $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_PC)
 	install -D -m 0755 $(LIBPMEMCRYPT_SO) \
 		$(DESTDIR)$(libdir)/libpmemcrypt.so.$(LIBPMEMCRYPT_VERSION)
 	ln -sf libpmemcrypt.so.$(LIBPMEMCRYPT_VERSION) \
-		$(DESTDIR)$(libdir)/libpmemcrypt.so.1
-	ln -sf libpmemcrypt.so.1 $(DESTDIR)$(libdir)/libpmemcrypt.so
+		$(DESTDIR)$(libdir)/$(LIBPMEMCRYPT_SONAME)
+	ln -sf $(LIBPMEMCRYPT_SONAME) $(DESTDIR)$(libdir)/libpmemcrypt.so
 	install -D -m 0644 $(LIBPMEMCRYPT_A) $(DESTDIR)$(libdir)/libpmemcrypt.a
 	install -D -m 0644 libpmemcrypt/include/libpmemcrypt.h \
 		$(DESTDIR)$(includedir)/libpmemcrypt.h
 	install -D -m 0644 $(LIBPMEMCRYPT_PC) \
 		$(DESTDIR)$(pkgconfigdir)/libpmemcrypt.pc
+	@# the installed tools need the loader's cache to know the library
+	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi

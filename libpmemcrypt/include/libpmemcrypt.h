@@ -18,8 +18,14 @@ extern "C" {
 #define PMEMCRYPT_WUR
 #endif
 
+/*
+ * Version of the library (of this header and libpmemcrypt.so), not of the
+ * pool format (struct pmemcrypt_info has that).  The major is the
+ * soname's; each minor that adds functions adds a LIBPMEMCRYPT_<version>
+ * symbol version.
+ */
 #define PMEMCRYPT_MAJOR_VERSION 1
-#define PMEMCRYPT_MINOR_VERSION 1
+#define PMEMCRYPT_MINOR_VERSION 2
 
 /* Size of a raw key (a key file, a keyring key's payload). */
 #define PMEMCRYPT_KEY_SIZE 32
@@ -263,8 +269,14 @@ struct pmemcrypt_slot_info {
 	char description[64]; /* keyring slots: the key's description */
 };
 
+/*
+ * A pool's public header.  Fields are only ever added at the end, each
+ * time with a new version of pmemcrypt_info_read(), which writes the
+ * layout a program was built with: programs built against the 1.0 header
+ * (no engine) bind to pmemcrypt_info_read@LIBPMEMCRYPT_1.0.
+ */
 struct pmemcrypt_info {
-	uint32_t major, minor;
+	uint32_t major, minor; /* format version (not the library's) */
 	uint8_t uuid[16];
 	enum pmemcrypt_cipher cipher;
 	uint64_t generation;

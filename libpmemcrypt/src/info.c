@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,28 +12,10 @@
 #include "key.h"
 #include "layout.h"
 
-PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
-				  const char *path)
+/* The public fields of header h, whose copies' states are ok[]. */
+static void info_fill(struct pmemcrypt_info *info, const struct pc_header *h,
+		      const int ok[2])
 {
-	uint8_t area[PC_HDR_AREA] __attribute__((aligned(64)));
-	const struct pc_header *h;
-	int fd, which = 0, ok[2], ret;
-	off_t size;
-
-	if (!info || !path)
-		return pc_err(PMEMCRYPT_E_INVALID, "info: NULL argument");
-	ret = pc_crypto_init();
-	if (ret)
-		return ret;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pc_err(-errno, "%s: %s", path, strerror(errno));
-	ret = pc_header_load(fd, path, area, &which, ok);
-	size = lseek(fd, 0, SEEK_END);
-	close(fd);
-	if (ret && ret != PMEMCRYPT_E_HDR_COPY)
-		return ret;
-	h = (const void *)(area + which * PC_HDR_SIZE);
 	memset(info, 0, sizeof(*info));
 	info->major = h->major;
 	info->minor = h->minor;
@@ -69,10 +52,69 @@ PC_EXPORT int pmemcrypt_info_read(struct pmemcrypt_info *info,
 		memcpy(o->description, s->description,
 		       sizeof(o->description) - 1);
 	}
+}
+
+/*
+ * struct pmemcrypt_info as programs built against the 1.0 header know it:
+ * every field before engine, which 1.1 added at the end.
+ */
+#define INFO_1_0_SIZE offsetof(struct pmemcrypt_info, engine)
+
+/*
+ * Reads the public header of the pool at path and writes the first len
+ * bytes of its struct pmemcrypt_info to info: the layout the caller was
+ * built with.
+ */
+static int info_read(void *info, size_t len, const char *path)
+{
+	uint8_t area[PC_HDR_AREA] __attribute__((aligned(64)));
+	struct pmemcrypt_info full;
+	const struct pc_header *h;
+	int fd, which = 0, ok[2], ret;
+	off_t size;
+
+	if (!info || !path)
+		return pc_err(PMEMCRYPT_E_INVALID, "info: NULL argument");
+	ret = pc_crypto_init();
+	if (ret)
+		return ret;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_err(-errno, "%s: %s", path, strerror(errno));
+	ret = pc_header_load(fd, path, area, &which, ok);
+	size = lseek(fd, 0, SEEK_END);
+	close(fd);
+	if (ret && ret != PMEMCRYPT_E_HDR_COPY)
+		return ret;
+	h = (const void *)(area + which * PC_HDR_SIZE);
+	info_fill(&full, h, ok);
+	memcpy(info, &full, len);
 	/* Character devices (device-dax) report no size here. */
 	if (!ret && size > 0)
 		ret = pc_header_fits(h, path, (uint64_t)size);
 	return ret;
+}
+
+/*
+ * pmemcrypt_info_read has two versions.  Programs built against the 1.0
+ * header bind to LIBPMEMCRYPT_1.0 and get the 1.0 layout, nothing written
+ * past it; programs built since bind to LIBPMEMCRYPT_1.1, the default,
+ * and get engine too.  A field added to the struct needs a new version
+ * here, never a change to these two.
+ */
+PC_EXPORT int pc_info_read_1_0(void *info, const char *path);
+PC_EXPORT int pc_info_read_1_1(struct pmemcrypt_info *info, const char *path);
+__asm__(".symver pc_info_read_1_0, pmemcrypt_info_read@LIBPMEMCRYPT_1.0");
+__asm__(".symver pc_info_read_1_1, pmemcrypt_info_read@@LIBPMEMCRYPT_1.1");
+
+PC_EXPORT int pc_info_read_1_0(void *info, const char *path)
+{
+	return info_read(info, INFO_1_0_SIZE, path);
+}
+
+PC_EXPORT int pc_info_read_1_1(struct pmemcrypt_info *info, const char *path)
+{
+	return info_read(info, sizeof(*info), path);
 }
 
 PC_EXPORT const char *pmemcrypt_cipher_name(enum pmemcrypt_cipher cipher)

@@ -8,9 +8,9 @@ ALL += $(DEMO)
 $(B)/tools/demo/pmemcrypt-demo.o: EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
 	-DDEMO_DIR='"$(B)/demo"'
 
-$(DEMO): $(B)/tools/demo/pmemcrypt-demo.o $(LIBPMEMCRYPT_A)
+$(DEMO): $(B)/tools/demo/pmemcrypt-demo.o $(LIBPMEMCRYPT_DEVLINK)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_SO_LINK)
 
 demo: $(DEMO)
 	$(Q)$(DEMO)

@@ -2,16 +2,25 @@
 # tools/pmemcrypt/module.mk -- the pmemcrypt command.
 
 PMEMCRYPT_TOOL := $(B)/tools/pmemcrypt/pmemcrypt
+# What make install puts in bindir: the same objects linked without the
+# build tree's RUNPATH.
+PMEMCRYPT_TOOL_INSTALL := $(B)/tools/pmemcrypt/install/pmemcrypt
 PMEMCRYPT_TOOL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tools/pmemcrypt/*.c))
 
-ALL += $(PMEMCRYPT_TOOL)
-INSTALL_BIN += $(PMEMCRYPT_TOOL)
+ALL += $(PMEMCRYPT_TOOL) $(PMEMCRYPT_TOOL_INSTALL)
+INSTALL_BIN += $(PMEMCRYPT_TOOL_INSTALL)
 PKG_CHECK += json-c:libjson-c-dev
 
 $(PMEMCRYPT_TOOL_OBJ): EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
 	$(call pkg_cflags,json-c)
 
-$(PMEMCRYPT_TOOL): $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_A)
+$(PMEMCRYPT_TOOL): $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_DEVLINK)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_A) \
-		$(LIBPMEMCRYPT_LIBS) $(call pkg_libs,json-c)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(PMEMCRYPT_TOOL_OBJ) \
+		$(LIBPMEMCRYPT_SO_LINK) $(call pkg_libs,json-c)
+
+$(PMEMCRYPT_TOOL_INSTALL): $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_DEVLINK)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(PMEMCRYPT_TOOL_OBJ) \
+		$(LIBPMEMCRYPT_SO_LINK_INSTALL) $(call pkg_libs,json-c)
