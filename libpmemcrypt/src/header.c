@@ -111,7 +111,8 @@ enum pc_hdr_state pc_header_check(const struct pc_header *h)
 		return PC_HDR_BAD_CHECKSUM;
 	if (h->major > PC_FORMAT_MAJOR || (h->incompat & ~PC_INCOMPAT_KNOWN))
 		return PC_HDR_NEWER;
-	if (!geometry_ok(h))
+	/* No writer ever made a major version 0. */
+	if (h->major < PC_FORMAT_MAJOR || !geometry_ok(h))
 		return PC_HDR_BAD_GEOMETRY;
 	return PC_HDR_OK;
 }

@@ -141,6 +141,34 @@ static void map_apply(struct pmemcrypt_pool *p, const uint8_t *pending)
 	}
 }
 
+/*
+ * Checks the committed sector records against the map as the map
+ * records of other lanes leave it: a sector must still be of its unit's
+ * block, or it would land in a block the unit no longer has.
+ */
+static int sectors_check(struct pmemcrypt_pool *p, const uint8_t *pending)
+{
+	for (uint32_t i = 0; i < p->lanes.n; i++) {
+		const struct pc_log_head *h =
+			(const void *)pc_sw(p)->lanes[i].entries;
+		const struct pc_log_entry *e = (const void *)(h + 1);
+
+		if (!pending[i] || h->kind != PC_LOG_SECTORS)
+			continue;
+		for (uint32_t k = 0; k < h->count; k++)
+			if (!entry_ok(p, PC_LOG_SECTORS, &e[k]))
+				return pc_err(PMEMCRYPT_E_CORRUPT,
+					      "%s: redo record of lane %u "
+					      "names sector %llu of unit %llu, "
+					      "a block another lane's record "
+					      "takes from the unit",
+					      p->path, i,
+					      (unsigned long long)e[k].value,
+					      (unsigned long long)e[k].lba);
+	}
+	return 0;
+}
+
 int pc_store_recover(struct pmemcrypt_pool *p)
 {
 	struct pc_sw *sw = pc_sw(p);
@@ -164,6 +192,8 @@ int pc_store_recover(struct pmemcrypt_pool *p)
 		map_apply(p, pending);
 		ret = map_check(p, used, " once the redo records are replayed");
 	}
+	if (!ret)
+		ret = sectors_check(p, pending);
 	/* Everything is checked: only now does the media change. */
 	for (uint32_t i = 0; i < p->lanes.n && !ret; i++)
 		if (pending[i])

@@ -115,10 +115,10 @@ static int record_commit(struct pmemcrypt_pool *p, struct pc_lane *l,
 	struct pc_log_head *h = (struct pc_log_head *)sl->entries;
 	int ret;
 
-	h->seq = ++l->seq;
-	h->count = count;
-	h->kind = kind;
-	h->checksum = 0;
+	/* The whole head is this record's: no reserved byte is carried
+	 * over from what the lane held before. */
+	*h = (struct pc_log_head){.seq = ++l->seq, .count = count,
+				  .kind = kind};
 	h->checksum = pc_record_sum(h);
 	ret = pc_media_write(&p->media, l->log_off, h, len);
 	pc_media_fence(&p->media);
@@ -291,6 +291,9 @@ static int update_in_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 			j++;
 		}
 	}
+	/* Padding between the entries and the sectors: zeros, not what
+	 * the lane's buffer held. */
+	memset(e + k, 0, pc_record_data_off(k) - LOG_HEAD - k * sizeof(*e));
 	ret = pc_media_write(&p->media, l->log_off + LOG_HEAD, e,
 			     pc_record_len(PC_LOG_SECTORS, k) - LOG_HEAD);
 	pc_media_fence(&p->media);

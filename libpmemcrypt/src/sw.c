@@ -2,6 +2,7 @@
 /* sw.c -- the software engine: its layout, start and stop, its ops table */
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "layout.h"
@@ -95,14 +96,29 @@ static void sw_release_forked(struct pmemcrypt_pool *p)
 	p->priv = NULL;
 }
 
-/* A lane's record is pending when its sequence number is not 0. */
+/*
+ * Whether a lane holds a committed record (as recovery sees one: a torn
+ * or unknown record was never committed and is left alone there too).
+ */
 static int sw_pending(struct pmemcrypt_pool *p, uint32_t lane)
 {
-	const uint8_t *head = pc_media_at(&p->media, p->lanes.v[lane].log_off,
-					  sizeof(uint64_t));
+	size_t size = p->hdr.lane_size;
+	const uint8_t *log =
+		pc_media_at(&p->media, p->lanes.v[lane].log_off, size);
+	struct pc_log_head h;
+	uint64_t sum;
 
-	return !head ||
-	       __atomic_load_n((const uint64_t *)head, __ATOMIC_RELAXED) != 0;
+	if (!log)
+		return 1;
+	memcpy(&h, log, sizeof(h));
+	if (!h.seq || !h.count || h.kind > PC_LOG_SECTORS ||
+	    pc_record_len(h.kind, h.count) > size)
+		return 0;
+	sum = h.checksum;
+	h.checksum = 0;
+	return pc_fletcher64_more(pc_fletcher64_more(0, &h, sizeof(h)),
+				  log + sizeof(h),
+				  h.count * sizeof(struct pc_log_entry)) == sum;
 }
 
 const struct pc_engine pc_engine_software = {

@@ -321,6 +321,11 @@ static void set_major_2(struct pc_header *h)
 	h->major = 2;
 }
 
+static void set_major_0(struct pc_header *h)
+{
+	h->major = 0;
+}
+
 static void test_newer_version(void **state)
 {
 	struct pmemcrypt_key *key = th_raw_key(5);
@@ -334,6 +339,9 @@ static void test_newer_version(void **state)
 	patch_header(path, 3, set_major_2);
 	open_fails(path, key, 0, PMEMCRYPT_E_VERSION, "format 2.0");
 	assert_int_equal(pmemcrypt_info_read(&info, path), PMEMCRYPT_E_VERSION);
+	/* Major version 0 was never written: an inconsistent header. */
+	patch_header(path, 3, set_major_0);
+	open_fails(path, key, 0, PMEMCRYPT_E_HDR_CORRUPT, "inconsistent");
 	pmemcrypt_key_delete(&key);
 }
 

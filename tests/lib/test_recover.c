@@ -199,6 +199,84 @@ static void test_map_checked_before_replay(void **state)
 	assert_refused(path, "shared with another");
 }
 
+/*
+ * A sector record whose block a map record of another lane takes from
+ * the unit: each valid on its own, refused together.
+ */
+static void test_cross_lane_records(void **state)
+{
+	const char *path = th_path("cross.pool");
+	struct pc_header h = sw_pool(path);
+	struct pc_log_entry m, e;
+	uint64_t map2;
+
+	th_pread(path, &map2, 8, h.map_off + 2 * 8);
+	m = (struct pc_log_entry){2, h.blocks};
+	e = (struct pc_log_entry){2, (map2 - 1) * PC_SECTORS + 1};
+	put_record(path, &h, 0, PC_LOG_MAP, &m, 1);
+	put_record(path, &h, 1, PC_LOG_SECTORS, &e, 1);
+	assert_refused(path, "a block another lane's record takes");
+}
+
+/* A torn record is no inconsistency: recovery and check agree. */
+static void test_torn_record_checks_clean(void **state)
+{
+	const char *path = th_path("torn.pool");
+	struct pc_header h = sw_pool(path);
+	struct pmemcrypt_key *key = th_raw_key(1);
+	struct pc_log_entry e = {2, 0};
+	struct pmemcrypt_check_report r;
+	struct pmemcrypt_pool *pool;
+	uint64_t bad = 0x1234;
+
+	put_record(path, &h, 1, PC_LOG_SECTORS, &e, 1);
+	th_pwrite(path, &bad, 8, lane_off(&h, 1) + 16); /* the checksum */
+	pool = th_open(path, key);
+	assert_int_equal(pmemcrypt_pool_check(pool, &r, NULL, NULL), 0);
+	assert_int_equal(r.errors, 0);
+	pmemcrypt_pool_close(&pool);
+	pmemcrypt_key_delete(&key);
+}
+
+/*
+ * A record written to the media holds nothing but itself: no reserved
+ * byte of what the lane held at open, no stale entry in its padding.
+ */
+static void test_record_bytes(void **state)
+{
+	const char *path = th_path("bytes.pool");
+	struct pc_header h = sw_pool(path);
+	struct pmemcrypt_key *key = th_raw_key(1);
+	struct pmemcrypt_pool *pool;
+	uint8_t head[128], units[4 * UNIT], zeros[48] = {0};
+	int written = 0;
+
+	for (uint32_t i = 0; i < h.lanes; i++) {
+		memset(head, 0, sizeof(head));
+		memset(head + 24, 0xaa, 40);
+		th_pwrite(path, head, 64, lane_off(&h, i));
+	}
+	pool = th_open(path, key);
+	/* A map record of four entries, then a sector record of one. */
+	th_fill(units, sizeof(units), 3);
+	assert_int_equal(pmemcrypt_write(pool, units, sizeof(units), 8 * UNIT),
+			 0);
+	assert_int_equal(pmemcrypt_write(pool, units, 100, 8 * UNIT + 10), 0);
+	pmemcrypt_pool_close(&pool);
+	for (uint32_t i = 0; i < h.lanes; i++) {
+		struct pc_log_head *lh = (struct pc_log_head *)head;
+
+		th_pread(path, head, sizeof(head), lane_off(&h, i));
+		if (lh->kind != PC_LOG_SECTORS)
+			continue;
+		written++;
+		assert_memory_equal(lh->reserved1, zeros, 40);
+		assert_memory_equal(head + 80, zeros, 48);
+	}
+	assert_int_equal(written, 1);
+	pmemcrypt_key_delete(&key);
+}
+
 /* Control: the same record in a valid pool is replayed. */
 static void test_valid_record_replayed(void **state)
 {
@@ -360,6 +438,9 @@ int main(void)
 		cmocka_unit_test(test_map_record),
 		cmocka_unit_test(test_map_checked_before_replay),
 		cmocka_unit_test(test_valid_record_replayed),
+		cmocka_unit_test(test_cross_lane_records),
+		cmocka_unit_test(test_torn_record_checks_clean),
+		cmocka_unit_test(test_record_bytes),
 		cmocka_unit_test(test_hw_lanes_checked_first),
 		cmocka_unit_test(test_map_changed_under_open_pool),
 		cmocka_unit_test(test_hw_log_changed_under_open_tx),
