@@ -4,9 +4,11 @@
 # MKTME enumeration, the mktme key type and its KUnit suite, and an fsdax
 # namespace bound to a key, printing TAP.
 #
-# The kernel parameter mode=nomktme|mktme|pmem (an environment variable
-# here) says which machine this is.  "guest-monitor TAG" lines ask the host
-# to query the emulator ("info mktme") within 3 seconds.
+# The kernel parameter mode=nomktme|mktme|tdx|pmem (an environment variable
+# here) says which machine this is; tdx is the MKTME machine whose KeyIDs
+# tdx_shared+1.. are private to TDX (tdx_shared, tdx_private).
+# "guest-monitor TAG" lines ask the host to query the emulator ("info
+# mktme") within 3 seconds.
 # shellcheck source=tests/vm/scenarios/tap.sh
 . /tap.sh
 
@@ -51,6 +53,17 @@ monitor() {
 
 as_nobody() {
 	su -s /bin/sh -c "$*" nobody
+}
+
+# Fills the free KeyIDs with CPU-generated keys until adding one fails;
+# prints how many were added.
+fill_keyids() {
+	i=0
+	while keyctl add mktme "fill$i" "type=cpu algorithm=aes-xts-128" @u \
+		>/dev/null 2>&1; do
+		i=$((i + 1))
+	done
+	echo "$i"
 }
 
 mode=${mode:?}
@@ -154,6 +167,22 @@ mktme)
 	check "a destroyed key's KeyID is cleared and reused" reads "$m6" \
 		"keyid=1 type=cpu algorithm=aes-xts-128"
 	check "no PCONFIG failure was logged" sh -c '! dmesg | grep -q "PCONFIG on KeyID"'
+	;;
+tdx)
+	shared=${tdx_shared:?}
+	check "boot log shows the KeyIDs private to TDX" \
+		logged "x86/mktme: $shared KeyIDs shared, ${tdx_private:?} private to TDX"
+	check "the mktme key type uses KeyIDs 1-$shared only" \
+		logged "mktme: KeyIDs 1-$shared at physical address bit"
+	n=$(fill_keyids)
+	check "exactly the $shared shared KeyIDs can be programmed ($n)" \
+		[ "$n" -eq "$shared" ]
+	refuses "one key more fails with ENOSPC" "No space left on device" \
+		keyctl add mktme over "type=cpu algorithm=aes-xts-128" @u
+	check "running out of KeyIDs is logged" \
+		logged "mktme: all $shared KeyIDs are in use"
+	check "no PCONFIG failure was logged" sh -c '! dmesg | grep -q "PCONFIG on KeyID"'
+	monitor keys
 	;;
 pmem)
 	# An fsdax namespace bound to a key from /key32 (written by the host)
