@@ -12,7 +12,9 @@
 #   -s SMP      -smp value (default: 2,sockets=2: two packages)
 #   -p          pmem checks instead (needs the MKTME -cpu): an fsdax
 #               namespace on an emulated NVDIMM is bound to an mktme key,
-#               and the backing file must hold the data encrypted
+#               and the backing file must hold the data encrypted; the
+#               namespace's attributes refuse a root without CAP_SYS_ADMIN
+#               (util-linux setpriv in the guest)
 # Boots kernel/tests/scenarios/boot.sh with tests/vm/vm-run.sh (its
 # initramfs and machine, 512M of RAM) and prints its TAP lines, then the
 # host's checks.  BOOT_TEST_LOG=FILE keeps the serial log and the monitor
@@ -71,8 +73,10 @@ trap cleanup EXIT
 
 args=(-q "$qemu" -c "$cpu" -a "$keyctl" -e "mode=$mode" -l "$work/serial")
 if [ $mode = pmem ]; then
+	setpriv=$(command -v setpriv) || skip "no setpriv (install util-linux)"
 	head -c 32 /dev/urandom >"$work/key32"
-	args+=(-a "$work/key32:/key32" -d "$work/nvdimm.img:64M:0")
+	args+=(-a "$work/key32:/key32" -d "$work/nvdimm.img:64M:0"
+		-a "$setpriv:/usr/bin/setpriv")
 fi
 if [ $mode = tdx ]; then
 	# KeyIDs 1..2^bits-1; the top tdx_private of them are TDX's

@@ -55,6 +55,13 @@ as_nobody() {
 	su -s /bin/sh -c "$*" nobody
 }
 
+# Runs CMD... as root without CAP_SYS_ADMIN: util-linux setpriv (the
+# host's, /usr/bin), which drops it from the bounding and inheritable
+# sets (busybox's setpriv cannot).
+no_sys_admin() {
+	/usr/bin/setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin -- "$@"
+}
+
 # Fills the free KeyIDs with CPU-generated keys until adding one fails;
 # prints how many were added.
 fill_keyids() {
@@ -198,6 +205,16 @@ pmem)
 		"Device or resource busy" sh -c "echo $m > $ns/mktme_key"
 	check "the namespace can be disabled" \
 		ndctl disable-namespace namespace0.0
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	check "setpriv runs root without CAP_SYS_ADMIN (CapEff bit 21)" \
+		no_sys_admin sh -c '[ "$(id -u)" = 0 ] &&
+		eff=$(sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status) &&
+		[ $((0x$eff & 0x200000)) -eq 0 ]'
+	refuses "writing mktme_key without CAP_SYS_ADMIN fails with EPERM" \
+		"Operation not permitted" \
+		no_sys_admin sh -c "echo none > $ns/mktme_key"
+	check "the refusal is logged" \
+		logged "mktme_key: needs CAP_SYS_ADMIN"
 	refuses "binding a key of another type fails with EINVAL" \
 		"Invalid argument" sh -c "echo $(keyctl search @u logon pmem:k32) > $ns/mktme_key"
 	refuses "binding a missing key fails with ENOKEY" \
