@@ -213,8 +213,12 @@ pmem)
 	refuses "writing mktme_key without CAP_SYS_ADMIN fails with EPERM" \
 		"Operation not permitted" \
 		no_sys_admin sh -c "echo none > $ns/mktme_key"
-	check "the refusal is logged" \
-		logged "mktme_key: needs CAP_SYS_ADMIN"
+	refuses "writing mktme_rekey without CAP_SYS_ADMIN fails with EPERM" \
+		"Operation not permitted" \
+		no_sys_admin sh -c "echo $m > $ns/mktme_rekey"
+	check "the refusals are logged" sh -c \
+		"dmesg | grep -q 'mktme_key: needs CAP_SYS_ADMIN' &&
+		 dmesg | grep -q 'mktme_rekey: needs CAP_SYS_ADMIN'"
 	refuses "binding a key of another type fails with EINVAL" \
 		"Invalid argument" sh -c "echo $(keyctl search @u logon pmem:k32) > $ns/mktme_key"
 	refuses "binding a missing key fails with ENOKEY" \
