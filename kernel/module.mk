@@ -6,11 +6,12 @@
 # the series and runs checkpatch on every patch.  test-dax-crypt is a small
 # wrapper in the build tree that runs kernel/tests/test-dax-crypt.sh with
 # that build directory (its static guest helper dax-crypt and mktme-check).
+# test-tamper rewrites an encrypted namespace's media from the host.
 
 KERNEL_TESTS_B := $(B)/kernel/tests
 
 TESTS_ONCE += kernel/tests/boot-test.sh kernel/tests/boot-test-mktme.sh \
-	$(KERNEL_TESTS_B)/test-dax-crypt
+	kernel/tests/test-tamper.sh $(KERNEL_TESTS_B)/test-dax-crypt
 
 .PHONY: kernel kernel-each
 kernel:

@@ -6,8 +6,9 @@
 # Gets the MKTME-emulating QEMU from tools/qemu/build.sh (built and cached
 # there) and runs tests/boot-test.sh on an Icelake-like CPU with 6 KeyID
 # bits and two packages: once for the mktme key type, once (-p) for an
-# fsdax namespace bound to a key.  Exit 77 when the emulator cannot be
-# built here.
+# fsdax namespace bound to a key, and once with 32 of the 63 KeyIDs private
+# to TDX (mktme-tdx-keyids=32): only the 31 shared ones may be handed out
+# and programmed.  Exit 77 when the emulator cannot be built here.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,4 +29,5 @@ cpu=max,vendor=GenuineIntel,family=6,model=106,phys-bits=46,mktme-keyid-bits=6,e
 rc=0
 "$here/boot-test.sh" -q "$qemu" -c "$cpu" "$@" || rc=1
 "$here/boot-test.sh" -q "$qemu" -c "$cpu" -p "$@" || rc=1
+"$here/boot-test.sh" -q "$qemu" -c "$cpu,mktme-tdx-keyids=32" "$@" || rc=1
 exit $rc

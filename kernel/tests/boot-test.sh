@@ -6,11 +6,15 @@
 #   -k BZIMAGE  kernel (default: the last line of kernel/build.sh)
 #   -q QEMU     qemu-system-x86_64 (default: Debian's)
 #   -c CPU      -cpu value (default: max, a machine without MKTME); a value
-#               with mktme-keyid-bits runs the MKTME checks instead
+#               with mktme-keyid-bits runs the MKTME checks instead, one
+#               with mktme-tdx-keyids too the checks of KeyIDs split
+#               between MKTME and TDX
 #   -s SMP      -smp value (default: 2,sockets=2: two packages)
 #   -p          pmem checks instead (needs the MKTME -cpu): an fsdax
 #               namespace on an emulated NVDIMM is bound to an mktme key,
-#               and the backing file must hold the data encrypted
+#               and the backing file must hold the data encrypted; the
+#               namespace's attributes refuse a root without CAP_SYS_ADMIN
+#               (util-linux setpriv in the guest)
 # Boots kernel/tests/scenarios/boot.sh with tests/vm/vm-run.sh (its
 # initramfs and machine, 512M of RAM) and prints its TAP lines, then the
 # host's checks.  BOOT_TEST_LOG=FILE keeps the serial log and the monitor
@@ -49,9 +53,13 @@ if [ -z "$kernel" ]; then
 	kernel=$("$here/../build.sh" | tail -n 1)
 fi
 mode=nomktme
-case $cpu in *mktme-keyid-bits*) mode=mktme ;; esac
+case $cpu in
+*mktme-tdx-keyids*) mode=tdx ;;
+*mktme-keyid-bits*) mode=mktme ;;
+esac
 if [ $pmem -eq 1 ]; then
-	[ $mode = mktme ] || { echo "boot-test: -p needs an MKTME -cpu" >&2; exit 2; }
+	[ $mode = mktme ] ||
+		{ echo "boot-test: -p needs an MKTME -cpu without a TDX split" >&2; exit 2; }
 	mode=pmem
 fi
 
@@ -65,8 +73,17 @@ trap cleanup EXIT
 
 args=(-q "$qemu" -c "$cpu" -a "$keyctl" -e "mode=$mode" -l "$work/serial")
 if [ $mode = pmem ]; then
+	setpriv=$(command -v setpriv) || skip "no setpriv (install util-linux)"
 	head -c 32 /dev/urandom >"$work/key32"
-	args+=(-a "$work/key32:/key32" -d "$work/nvdimm.img:64M:0")
+	args+=(-a "$work/key32:/key32" -d "$work/nvdimm.img:64M:0"
+		-a "$setpriv:/usr/bin/setpriv")
+fi
+if [ $mode = tdx ]; then
+	# KeyIDs 1..2^bits-1; the top tdx_private of them are TDX's
+	bits=$(sed -n 's/.*mktme-keyid-bits=\([0-9]*\).*/\1/p' <<<"$cpu")
+	tdx_private=$(sed -n 's/.*mktme-tdx-keyids=\([0-9]*\).*/\1/p' <<<"$cpu")
+	tdx_shared=$(((1 << bits) - 1 - tdx_private))
+	args+=(-e "tdx_shared=$tdx_shared" -e "tdx_private=$tdx_private")
 fi
 
 echo "# boot-test: $kernel on -cpu $cpu -smp $smp ($mode)"
@@ -119,6 +136,17 @@ if [ "$mode" = mktme ]; then
 	host_check "emulator: KeyID 1 is cleared once its key is destroyed" \
 		sh -c "grep -q '^keyid 2:' '$work/mon-cleared' &&
 			! grep -q '^keyid 1:' '$work/mon-cleared'"
+fi
+if [ "$mode" = tdx ]; then
+	keys=$work/mon-keys
+	host_check "emulator: KeyIDs $((tdx_shared + 1))-$(((1 << bits) - 1)) are private to TDX" \
+		mon_has "$keys" "^TDX: KeyIDs $((tdx_shared + 1))-$(((1 << bits) - 1)) private"
+	host_check "emulator: PCONFIG never ran on a private KeyID" \
+		mon_has "$keys" "^TDX: .*, 0 PCONFIG on them refused"
+	host_check "emulator: KeyID $tdx_shared, the last shared one, holds a key" \
+		mon_has "$keys" "^keyid $tdx_shared: aes-xts-128, random key"
+	host_check "emulator: exactly $tdx_shared KeyIDs are programmed" \
+		mon_has "$keys" "^$tdx_shared KeyIDs programmed"
 fi
 if [ "$mode" = pmem ] &&
 	! python3 -c 'import cryptography.hazmat.primitives.ciphers' 2>/dev/null; then

@@ -4,9 +4,11 @@
 # MKTME enumeration, the mktme key type and its KUnit suite, and an fsdax
 # namespace bound to a key, printing TAP.
 #
-# The kernel parameter mode=nomktme|mktme|pmem (an environment variable
-# here) says which machine this is.  "guest-monitor TAG" lines ask the host
-# to query the emulator ("info mktme") within 3 seconds.
+# The kernel parameter mode=nomktme|mktme|tdx|pmem (an environment variable
+# here) says which machine this is; tdx is the MKTME machine whose KeyIDs
+# tdx_shared+1.. are private to TDX (tdx_shared, tdx_private).
+# "guest-monitor TAG" lines ask the host to query the emulator ("info
+# mktme") within 3 seconds.
 # shellcheck source=tests/vm/scenarios/tap.sh
 . /tap.sh
 
@@ -51,6 +53,24 @@ monitor() {
 
 as_nobody() {
 	su -s /bin/sh -c "$*" nobody
+}
+
+# Runs CMD... as root without CAP_SYS_ADMIN: util-linux setpriv (the
+# host's, /usr/bin), which drops it from the bounding and inheritable
+# sets (busybox's setpriv cannot).
+no_sys_admin() {
+	/usr/bin/setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin -- "$@"
+}
+
+# Fills the free KeyIDs with CPU-generated keys until adding one fails;
+# prints how many were added.
+fill_keyids() {
+	i=0
+	while keyctl add mktme "fill$i" "type=cpu algorithm=aes-xts-128" @u \
+		>/dev/null 2>&1; do
+		i=$((i + 1))
+	done
+	echo "$i"
 }
 
 mode=${mode:?}
@@ -155,6 +175,22 @@ mktme)
 		"keyid=1 type=cpu algorithm=aes-xts-128"
 	check "no PCONFIG failure was logged" sh -c '! dmesg | grep -q "PCONFIG on KeyID"'
 	;;
+tdx)
+	shared=${tdx_shared:?}
+	check "boot log shows the KeyIDs private to TDX" \
+		logged "x86/mktme: $shared KeyIDs shared, ${tdx_private:?} private to TDX"
+	check "the mktme key type uses KeyIDs 1-$shared only" \
+		logged "mktme: KeyIDs 1-$shared at physical address bit"
+	n=$(fill_keyids)
+	check "exactly the $shared shared KeyIDs can be programmed ($n)" \
+		[ "$n" -eq "$shared" ]
+	refuses "one key more fails with ENOSPC" "No space left on device" \
+		keyctl add mktme over "type=cpu algorithm=aes-xts-128" @u
+	check "running out of KeyIDs is logged" \
+		logged "mktme: all $shared KeyIDs are in use"
+	check "no PCONFIG failure was logged" sh -c '! dmesg | grep -q "PCONFIG on KeyID"'
+	monitor keys
+	;;
 pmem)
 	# An fsdax namespace bound to a key from /key32 (written by the host)
 	ns=/sys/bus/nd/devices/namespace0.0
@@ -169,6 +205,20 @@ pmem)
 		"Device or resource busy" sh -c "echo $m > $ns/mktme_key"
 	check "the namespace can be disabled" \
 		ndctl disable-namespace namespace0.0
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	check "setpriv runs root without CAP_SYS_ADMIN (CapEff bit 21)" \
+		no_sys_admin sh -c '[ "$(id -u)" = 0 ] &&
+		eff=$(sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status) &&
+		[ $((0x$eff & 0x200000)) -eq 0 ]'
+	refuses "writing mktme_key without CAP_SYS_ADMIN fails with EPERM" \
+		"Operation not permitted" \
+		no_sys_admin sh -c "echo none > $ns/mktme_key"
+	refuses "writing mktme_rekey without CAP_SYS_ADMIN fails with EPERM" \
+		"Operation not permitted" \
+		no_sys_admin sh -c "echo $m > $ns/mktme_rekey"
+	check "the refusals are logged" sh -c \
+		"dmesg | grep -q 'mktme_key: needs CAP_SYS_ADMIN' &&
+		 dmesg | grep -q 'mktme_rekey: needs CAP_SYS_ADMIN'"
 	refuses "binding a key of another type fails with EINVAL" \
 		"Invalid argument" sh -c "echo $(keyctl search @u logon pmem:k32) > $ns/mktme_key"
 	refuses "binding a missing key fails with ENOKEY" \
