@@ -129,8 +129,8 @@ int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,
 				  pmemcrypt_progress_fn *fn, void *arg);
 /*
  * Whether create may overwrite what the file or device holds: without it
- * (the default) create refuses, with -EEXIST, media whose first 8 KiB
- * (where a pool's header goes) are not all zeros: a pool or other data.
+ * (the default) create refuses, with -EEXIST, a pool, and a file whose
+ * first 8 KiB (where a pool's header goes) are not all zeros.
  */
 int pmemcrypt_config_set_overwrite(struct pmemcrypt_config *cfg,
 				   int overwrite);

@@ -322,33 +322,36 @@ static int size_file(struct pmemcrypt_pool *p, const struct pmemcrypt_config *c,
 }
 
 /*
- * Refuses media whose header area is not all zeros (a pool, or other
- * data) unless the caller asked to overwrite it, as libpmemobj refuses a
- * non-empty file.
+ * Refuses media that holds a pool, or a file whose header area is not all
+ * zeros (other data), unless the caller asked to overwrite it, as
+ * libpmemobj refuses a non-empty file.  A device-dax is never new: only a
+ * pool signature counts there (through an MKTME key, zeroed media reads
+ * as noise).
  */
 static int check_unused(int fd, const char *name)
 {
 	uint8_t area[PC_HDR_AREA];
 	ssize_t n = pc_media_read_head(fd, area, sizeof(area));
-	int pool;
+	int pool, data = 0;
+	struct stat st;
 
 	if (n < 0)
 		return pc_err((int)n, "%s: read: %s", name,
 			      n > -4096 ? strerror((int)-n) : pmem2_errormsg());
-	for (ssize_t i = 0; i < n; i++) {
-		if (!area[i])
-			continue;
-		pool = (n >= 8 && !memcmp(area, PC_MAGIC, 8)) ||
-		       (n >= PC_HDR_SIZE + 8 &&
-			!memcmp(area + PC_HDR_SIZE, PC_MAGIC, 8));
-		return pc_err(-EEXIST,
-			      "%s holds %s; creating a pool there destroys "
-			      "it: ask for that explicitly "
-			      "(pmemcrypt_config_set_overwrite, pmemcrypt "
-			      "create --force)",
-			      name, pool ? "a pmemcrypt pool" : "data");
-	}
-	return 0;
+	if (fstat(fd, &st))
+		return pc_err(-errno, "%s: stat: %s", name, strerror(errno));
+	pool = (n >= 8 && !memcmp(area, PC_MAGIC, 8)) ||
+	       (n >= PC_HDR_SIZE + 8 &&
+		!memcmp(area + PC_HDR_SIZE, PC_MAGIC, 8));
+	for (ssize_t i = 0; i < n && S_ISREG(st.st_mode) && !data; i++)
+		data = area[i] != 0;
+	if (!pool && !data)
+		return 0;
+	return pc_err(-EEXIST,
+		      "%s holds %s; creating a pool there destroys it: ask for "
+		      "that explicitly (pmemcrypt_config_set_overwrite, "
+		      "pmemcrypt create --force)",
+		      name, pool ? "a pmemcrypt pool" : "data");
 }
 
 /*
