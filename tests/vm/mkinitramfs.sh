@@ -33,7 +33,7 @@ done
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 0755 "$root" # the guest's /: mktemp made it 0700 (su nobody fails)
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,mnt,lib64,usr/bin,usr/sbin}
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,mnt,lib64,usr/bin,usr/sbin,usr/lib}
 
 # Copy ELF file $1 to $root$2 with the shared libraries it needs.
 add_elf() {
@@ -48,6 +48,13 @@ add_elf() {
 			[ -e "$root$lib" ] && continue
 			mkdir -p "$root$(dirname "$lib")"
 			cp -L "$lib" "$root$lib"
+			# A library of the build tree (RUNPATH): also where
+			# the loader looks by default, as the guest mounts a
+			# tmpfs on /tmp and so may hide the build tree.
+			case $lib in
+			/lib/* | /lib64/* | /usr/lib/*) ;;
+			*) cp -L "$lib" "$root/usr/lib/" ;;
+			esac
 		done
 	fi
 }
