@@ -11,6 +11,7 @@ MAN_PAGES := $(patsubst doc/man/%.md,$(B)/doc/man/%,$(MAN_SRC))
 MAN3_ALIASES.pmemcrypt_pool_open := pmemcrypt_pool_create pmemcrypt_pool_create_fd \
 	pmemcrypt_config_set_overwrite \
 	pmemcrypt_pool_close pmemcrypt_pool_base pmemcrypt_pool_size \
+	pmemcrypt_pool_set_view_budget \
 	pmemcrypt_config_new pmemcrypt_config_delete \
 	pmemcrypt_config_set_cipher pmemcrypt_config_set_size \
 	pmemcrypt_config_set_kdf pmemcrypt_config_set_lanes \

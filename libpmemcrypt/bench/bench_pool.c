@@ -4,9 +4,13 @@
  * section (e) runs the hardware engine forced on a plain file (no MKTME
  * here): the engine's own cost, its undo log and fences, not MKTME's
  *
- * usage: bench_pool [--write-4k] [PATH]
+ * Section (f) runs the view's workloads again with a view budget of a
+ * quarter of the pool, alternating with runs without one.
+ *
+ * usage: bench_pool [--write-4k | --budget] [PATH]
  * --write-4k: only the 4 KiB writes of section (a) and their ratio, which
  * bench-fio.sh sets against the fio engine's in each of its rounds.
+ * --budget: only section (f).
  */
 
 #include <errno.h>
@@ -244,7 +248,7 @@ static double pc_open_ms(struct pmemcrypt_key *k, double *close_ms)
 }
 
 /* (d) first touch: read a freshly opened pool through its view. */
-static double pc_scan(struct pmemcrypt_key *k)
+static double pc_scan_budget(struct pmemcrypt_key *k, uint64_t budget)
 {
 	struct pmemcrypt_pool *p;
 	volatile uint8_t sum = 0;
@@ -253,6 +257,8 @@ static double pc_scan(struct pmemcrypt_key *k)
 
 	if (pmemcrypt_pool_open(&p, path, k, 0))
 		die("open", pmemcrypt_errormsg());
+	if (pmemcrypt_pool_set_view_budget(p, budget))
+		die("budget", pmemcrypt_errormsg());
 	base = pmemcrypt_pool_base(p);
 	t = now();
 	for (size_t off = 0; off < pmemcrypt_pool_size(p); off += 64)
@@ -260,6 +266,11 @@ static double pc_scan(struct pmemcrypt_key *k)
 	t = now() - t;
 	pmemcrypt_pool_close(&p);
 	return DATA_SIZE / t / 1e9;
+}
+
+static double pc_scan(struct pmemcrypt_key *k)
+{
+	return pc_scan_budget(k, UINT64_MAX);
 }
 
 /* Median of ROUNDS runs of a throughput function of ops. */
@@ -278,6 +289,51 @@ static void print_write_4k(double copy_gbs, double write_gbs)
 	printf("    libpmem2 copy+persist (plain)       %7.2f GB/s\n", copy_gbs);
 	printf("    pmemcrypt_write (aes-256-xts)        %7.2f GB/s\n",
 	       write_gbs);
+}
+
+/*
+ * (f) The view's workloads with a budget of a quarter of the pool (so
+ * that units are evicted and decrypted again), against no budget, in
+ * alternating runs on the same pool.
+ */
+static int budget_section(struct pmemcrypt_key *k, uint64_t n4k, uint64_t ntx)
+{
+	static const char *name[] = {"store_persist_4k", "tx_small",
+				     "first_touch_scan"};
+	uint64_t budgets[2] = {UINT64_MAX, DATA_SIZE / 4};
+	double v[3][2][ROUNDS], m[3][2];
+	struct pmemcrypt_pool *p = pc_create(DATA_SIZE, k);
+
+	pmemcrypt_pool_close(&p);
+	for (int r = 0; r < ROUNDS; r++)
+		for (int b = 0; b < 2; b++) {
+			if (pmemcrypt_pool_open(&p, path, k, 0) ||
+			    pmemcrypt_pool_set_view_budget(p, budgets[b]))
+				die("open", pmemcrypt_errormsg());
+			v[0][b][r] = pc_store_persist(p, n4k / 4);
+			v[1][b][r] = pc_tx(p, ntx);
+			pmemcrypt_pool_close(&p);
+			v[2][b][r] = pc_scan_budget(k, budgets[b]);
+		}
+	for (int w = 0; w < 3; w++)
+		for (int b = 0; b < 2; b++)
+			m[w][b] = median(v[w][b], ROUNDS);
+	printf("(f) view budget of a quarter of the pool (%llu MiB) against "
+	       "none\n",
+	       (unsigned long long)(DATA_SIZE / 4) >> 20);
+	printf("    view store + persist 4 KiB  %7.2f GB/s  budget %7.2f "
+	       "GB/s\n",
+	       m[0][0], m[0][1]);
+	printf("    transactions 64 B-1 KiB     %7.0f tx/s  budget %7.0f "
+	       "tx/s\n",
+	       m[1][0], m[1][1]);
+	printf("    first-touch scan            %7.2f GB/s  budget %7.2f "
+	       "GB/s\n",
+	       m[2][0], m[2][1]);
+	for (int w = 0; w < 3; w++)
+		printf("ratio: budget_quarter_%s_vs_unlimited = %.2f\n",
+		       name[w], m[w][1] / m[w][0]);
+	return 0;
 }
 
 /* (a) without the view store: pmemcrypt_write against its baseline. */
@@ -306,9 +362,12 @@ int main(int argc, char **argv)
 	struct pmemcrypt_pool *p;
 	struct pmemcrypt_key *k;
 	int only = argc > 1 && !strcmp(argv[1], "--write-4k");
+	int budget = argc > 1 && !strcmp(argv[1], "--budget");
 
+	only |= budget;
 	if (argc > 2 + only || (argc > 1 + only && argv[1 + only][0] == '-')) {
-		fprintf(stderr, "usage: bench_pool [--write-4k] [PATH]\n");
+		fprintf(stderr,
+			"usage: bench_pool [--write-4k | --budget] [PATH]\n");
 		return 2;
 	}
 	path = argc > 1 + only ? argv[1 + only]
@@ -323,6 +382,8 @@ int main(int argc, char **argv)
 	printf("libpmemcrypt benchmark on %s (%llu MiB, cache-line "
 	       "persistence on every side, median of %d)\n",
 	       path, DATA_SIZE >> 20, ROUNDS);
+	if (budget)
+		return budget_section(k, n4k, ntx);
 	if (only)
 		return write_4k_only(k, n4k);
 
@@ -373,6 +434,7 @@ int main(int argc, char **argv)
 	       hw_write_gbs / copy_gbs);
 	printf("ratio: hw-engine-tx-small-vs-pmemobj = %.2f\n",
 	       hw_tps / obj_tps);
+	budget_section(k, n4k, ntx);
 	pmemcrypt_key_delete(&k);
 	unlink(path);
 	return 0;

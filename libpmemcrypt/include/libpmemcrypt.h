@@ -210,13 +210,21 @@ void *pmemcrypt_pool_base(const struct pmemcrypt_pool *pool);
 size_t pmemcrypt_pool_size(const struct pmemcrypt_pool *pool);
 /* The engine of an open pool (software or hardware). */
 enum pmemcrypt_engine pmemcrypt_pool_engine(const struct pmemcrypt_pool *pool);
+/*
+ * The most DRAM the software engine's view holds, in bytes: at least 64
+ * KiB, or 0 for the default (PMEMCRYPT_VIEW_BUDGET, else a quarter of the
+ * machine's memory).  Beyond it, units equal to their durable content
+ * are dropped from the view and decrypted again when touched; units with
+ * stores not yet persisted stay, even over the budget.  No effect on the
+ * hardware engine (its view is the media).
+ */
+int pmemcrypt_pool_set_view_budget(struct pmemcrypt_pool *pool, uint64_t bytes);
 
 /*
- * Makes [addr, addr+len) of the view durable, atomically.  Durability is
- * per 1 KiB sector (per 4 KiB unit for units never written before): other
- * stores in the same sectors become durable too, including stores of an
- * open transaction on them.  Hardware engine: durable, not atomic (see
- * the engines above).
+ * Makes [addr, addr+len) of the view durable, atomically, and nothing
+ * else: other stores in the same sectors (another thread's, an open
+ * transaction's) keep waiting for their own persist or commit.  Hardware
+ * engine: durable, not atomic (see the engines above).
  */
 int pmemcrypt_persist(struct pmemcrypt_pool *pool, const void *addr,
 		      size_t len);

@@ -13,6 +13,8 @@
 #include "format.h"
 #include "libpmemcrypt.h"
 
+#define PC_VIEW_BUDGET_MIN (64u << 10) /* bytes; the smallest view budget */
+
 struct pmemcrypt_config;
 struct pmemcrypt_pool;
 struct pmemcrypt_tx;
@@ -53,6 +55,11 @@ struct pc_engine {
 	int (*tx_commit)(struct pmemcrypt_tx *tx);
 	void (*tx_abort)(struct pmemcrypt_tx *tx);
 
+	/*
+	 * The most DRAM the view may hold (bytes: 0 for the default, else
+	 * at least PC_VIEW_BUDGET_MIN).
+	 */
+	int (*set_view_budget)(struct pmemcrypt_pool *p, uint64_t bytes);
 	/* Whether a lane holds a record (1 also when it is corrupt). */
 	int (*pending)(struct pmemcrypt_pool *p, uint32_t lane);
 	/* Checks every unit, counting into r. */

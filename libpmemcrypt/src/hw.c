@@ -192,6 +192,14 @@ static int tx_end(struct pmemcrypt_tx *tx, int rollback)
 	return ret;
 }
 
+/* The view is the media: no DRAM to budget. */
+static int hw_set_view_budget(struct pmemcrypt_pool *p, uint64_t bytes)
+{
+	(void)p;
+	(void)bytes;
+	return 0;
+}
+
 static int hw_tx_commit(struct pmemcrypt_tx *tx)
 {
 	for (size_t i = 0; i < tx->n; i++)
@@ -232,6 +240,7 @@ const struct pc_engine pc_engine_hardware = {
 	.tx_add = hw_tx_add,
 	.tx_commit = hw_tx_commit,
 	.tx_abort = hw_tx_abort,
+	.set_view_budget = hw_set_view_budget,
 	.pending = pc_hw_pending,
 	.check_units = hw_check_units,
 };

@@ -614,6 +614,19 @@ pmemcrypt_pool_engine(const struct pmemcrypt_pool *pool)
 						   : pool->engine->id;
 }
 
+PC_EXPORT int pmemcrypt_pool_set_view_budget(struct pmemcrypt_pool *pool,
+					     uint64_t bytes)
+{
+	int ret = pc_pool_usable(pool, "pool_set_view_budget");
+
+	if (!ret && bytes && bytes < PC_VIEW_BUDGET_MIN)
+		ret = pc_err(PMEMCRYPT_E_INVALID,
+			     "pool_set_view_budget: %llu bytes; the smallest "
+			     "budget is %u",
+			     (unsigned long long)bytes, PC_VIEW_BUDGET_MIN);
+	return ret ? ret : pool->engine->set_view_budget(pool, bytes);
+}
+
 PC_EXPORT size_t pmemcrypt_pool_max_atomic(const struct pmemcrypt_pool *pool)
 {
 	return pc_pool_usable(pool, "pool_max_atomic")

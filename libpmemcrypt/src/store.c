@@ -46,7 +46,7 @@ int pc_store_init(struct pmemcrypt_pool *p)
 	if (!sw)
 		return pc_err(-ENOMEM, "out of memory");
 	p->priv = sw;
-	sw->view.uffd = sw->view.stop_fd = -1;
+	sw->view.uffd = sw->view.stop_fd = sw->view.trim_fd = -1;
 	p->units_per_tx = (uint32_t)(log_cap < spare ? log_cap : spare);
 	sw->blocks = p->hdr.blocks;
 	pthread_mutex_init(&sw->alloc_lock, NULL);

@@ -89,7 +89,10 @@ static void sw_release_forked(struct pmemcrypt_pool *p)
 		close(sw->view.uffd);
 	if (sw->view.stop_fd >= 0)
 		close(sw->view.stop_fd);
+	if (sw->view.trim_fd >= 0)
+		close(sw->view.trim_fd);
 	free(sw->view.present);
+	free(sw->view.dirty);
 	free(sw->free_stack);
 	free(sw->map);
 	free(sw);
@@ -137,6 +140,7 @@ const struct pc_engine pc_engine_software = {
 	.tx_add = pc_sw_tx_add,
 	.tx_commit = pc_sw_tx_commit,
 	.tx_abort = pc_sw_tx_abort,
+	.set_view_budget = pc_view_set_budget,
 	.pending = sw_pending,
 	.check_units = pc_sw_check_units,
 };

@@ -24,9 +24,14 @@ static unsigned range_mask(uint64_t off, size_t len, uint64_t lba)
 	return ((1u << (last + 1)) - 1) & ~((1u << first) - 1);
 }
 
-/* Adds the units of [off, off+len), or only those present in the view. */
+/*
+ * Adds the units of [off, off+len), or only those of the view that may
+ * differ from their durable content (dirty_only): present and not clean.
+ * A unit skipped here may change before its lock is taken only by stores
+ * that race with the caller, which no order promises to include.
+ */
 static int units_of_range(const struct pmemcrypt_pool *p, struct pc_units *u,
-			  uint64_t off, size_t len, int present_only)
+			  uint64_t off, size_t len, int dirty_only)
 {
 	const struct pc_view *v = &pc_sw(p)->view;
 
@@ -35,7 +40,8 @@ static int units_of_range(const struct pmemcrypt_pool *p, struct pc_units *u,
 	for (uint64_t i = off / PC_UNIT; i <= (off + len - 1) / PC_UNIT; i++) {
 		int ret;
 
-		if (present_only && !pc_view_present(v, i))
+		if (dirty_only &&
+		    (!pc_view_present(v, i) || pc_view_clean(v, i)))
 			continue;
 		ret = pc_units_add(u, i, range_mask(off, len, i));
 		if (ret)
@@ -87,6 +93,12 @@ static const uint8_t *durable_plain(void *arg, struct pc_sw_lane *l, size_t i,
 	size_t first = first_ending_after(d->r, d->n, u);
 	unsigned full = 0;
 
+	/* Evicted since it was chosen: the view held the durable content. */
+	if (!pc_view_present(&pc_sw(p)->view, lba)) {
+		d->error =
+			pc_store_read_sectors(p, l->xts, lba, need, l->scratch);
+		return d->error ? NULL : l->scratch;
+	}
 	/* Sectors wholly inside a range come from the view alone. */
 	for (size_t k = first; k < d->n && d->r[k].off < end; k++)
 		for (unsigned s = 0; s < PC_SECTORS; s++)
@@ -172,6 +184,7 @@ static const uint8_t *write_plain(void *arg, struct pc_sw_lane *l, size_t i,
 	if (pc_view_present(&pc_sw(p)->view, lba)) {
 		/* The view shows the write; the written bytes of it, and
 		 * only those, become durable. */
+		pc_view_make_writable(p, lba);
 		memcpy(p->base + lo, w->buf + (lo - off), hi - lo);
 		return durable_plain(&w->d, l, i, lba, need);
 	}
@@ -252,7 +265,9 @@ static int restore_range(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 
 		n = n < len ? n : len;
 		pthread_mutex_lock(pc_unit_lock(&p->locks, lba));
-		if (pc_view_present(&pc_sw(p)->view, lba)) {
+		/* A clean unit shows its durable content already. */
+		if (pc_view_present(&pc_sw(p)->view, lba) &&
+		    !pc_view_clean(&pc_sw(p)->view, lba)) {
 			ret = pc_store_read_unit(p, l->xts, lba, l->scratch);
 			if (!ret)
 				memcpy(p->base + off, l->scratch + (off - u),

@@ -2,7 +2,9 @@
 /*
  * crash_test.c -- stop workloads at every media store and fence, recover;
  * on both engines (the hardware engine forced on a plain file through
- * pc_binding_assume_bound: its logic does not depend on real MKTME)
+ * pc_binding_assume_bound: its logic does not depend on real MKTME), and
+ * on the software engine again with a view budget of a quarter of the
+ * pool, so that units are evicted and faulted in again between updates
  */
 
 #include <errno.h>
@@ -23,6 +25,7 @@
 #define POOL_SIZE (UNITS * PMEMCRYPT_UNIT_SIZE)
 #define CRASHED 42
 #define MAX_OPS 32
+#define BUDGET (POOL_SIZE / 4)
 
 /*
  * What a crash keeps of the stores since the last fence: all, none, every
@@ -36,7 +39,7 @@ static const char *mode_name[] = {"keep", "drop", "torn", "keep-newest",
 /* One step of a workload: set [off, off+len) to byte val. */
 struct op {
 	enum { OP_PERSIST, OP_WRITE, OP_TX, OP_TX_ABORT, OP_TX_OPEN,
-	       OP_ADD_KEY, OP_CHANGE_KEY, OP_REMOVE_KEY } kind;
+	       OP_ADD_KEY, OP_CHANGE_KEY, OP_REMOVE_KEY, OP_SCAN } kind;
 	uint64_t off[3];
 	size_t len[3];
 	int nranges;
@@ -62,7 +65,8 @@ static long event_no, crash_at;
 static enum mode crash_mode;
 static uint8_t key_bytes[3][PMEMCRYPT_KEY_SIZE];
 static const char *pool_path;
-static int hw; /* the run on the hardware engine */
+static int hw;	   /* the run on the hardware engine */
+static int budget; /* the run with a view budget (software engine) */
 /*
  * A transaction OP_TX_OPEN leaves open (never committed, aborted when the
  * workload ends): whatever other updates do, none of it may persist.
@@ -194,6 +198,11 @@ write:
 		ret = pmemcrypt_pool_find_slot(p, a);
 		pmemcrypt_key_delete(&a);
 		return ret < 0 ? ret : pmemcrypt_pool_remove_key(p, ret);
+	case OP_SCAN: /* a load from every unit of the view */
+		for (uint64_t u = 0; u < UNITS; u++)
+			ret += *(volatile uint8_t *)(base +
+						     u * PMEMCRYPT_UNIT_SIZE);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -212,6 +221,7 @@ static void model_op(uint8_t *data, int *keys, const struct op *o)
 		break;
 	case OP_TX_ABORT:
 	case OP_TX_OPEN:
+	case OP_SCAN:
 		break;
 	case OP_ADD_KEY:
 		keys[o->val] = 1;
@@ -235,6 +245,8 @@ static void child(const struct workload *w, volatile int *done)
 	if (pmemcrypt_pool_open(&p, pool_path, k, 0))
 		_exit(3);
 	pmemcrypt_key_delete(&k);
+	if (budget && pmemcrypt_pool_set_view_budget(p, BUDGET))
+		_exit(5);
 	pc_media_hook = hook;
 	for (int i = 0; i < w->nops; i++) {
 		if (run_op(p, &w->ops[i]))
@@ -403,6 +415,20 @@ static const struct workload workloads[] = {
 		{OP_WRITE, {4 * U + 1200}, {64}, 1, 0x40},
 		{OP_TX, {4 * U}, {1000}, 1, 0x50},
 	}, 6},
+	/* With a view budget: units persisted, then evicted by a scan,
+	 * next to a transaction left open whose stores must stay. */
+	{"evict", {
+		{OP_PERSIST, {0}, {100}, 1, 0x11},
+		{OP_TX_OPEN, {U + 10}, {50}, 1, 0x20},
+		{OP_SCAN, {0}, {0}, 0, 0},
+		{OP_PERSIST, {40 * U}, {2 * U}, 1, 0x33},
+		{OP_TX, {0, 50 * U}, {U, 10}, 2, 0x44},
+		{OP_SCAN, {0}, {0}, 0, 0},
+		{OP_WRITE, {U + 100}, {20}, 1, 0x55},
+		{OP_TX, {U + 200, 62 * U}, {8, 2 * U}, 2, 0x66},
+		{OP_SCAN, {0}, {0}, 0, 0},
+		{OP_PERSIST, {U + 300}, {4}, 1, 0x77},
+	}, 10},
 	{"keys", {
 		{OP_PERSIST, {0}, {2 * U}, 1, 0xa0},
 		{OP_ADD_KEY, {0}, {0}, 0, 1},
@@ -457,8 +483,12 @@ int main(int argc, char **argv)
 	pool_path = path;
 	for (int i = 0; i < 3; i++)
 		memset(key_bytes[i], 0x10 * (i + 1), PMEMCRYPT_KEY_SIZE);
-	printf("1..%zu\n", 2 * nw * NMODES);
-	for (hw = 0; hw < 2; hw++) {
+	printf("1..%zu\n", 3 * nw * NMODES);
+	for (int run = 0; run < 3; run++) {
+		const char *tag = run == 1 ? "hw/" : run == 2 ? "budget/" : "";
+
+		hw = run == 1;
+		budget = run == 2;
 		/* The hardware engine on a plain file (see binding.h). */
 		pc_binding_assume_bound = hw;
 		if (make_pristine(path, pristine))
@@ -471,7 +501,7 @@ int main(int argc, char **argv)
 
 				failed |= f != 0;
 				printf("%sok %d - %s%s/%s: %ld crash points%s\n",
-				       f ? "not " : "", ++n, hw ? "hw/" : "",
+				       f ? "not " : "", ++n, tag,
 				       workloads[w].name, mode_name[m], points,
 				       f ? "" : ", all recovered to before or "
 						"after");
