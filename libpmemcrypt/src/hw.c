@@ -234,4 +234,6 @@ const struct pc_engine pc_engine_hardware = {
 	.tx_abort = hw_tx_abort,
 	.pending = pc_hw_pending,
 	.check_units = hw_check_units,
+	.undeclared = "made durable without being declared",
+	.unsaved = NULL, /* the view is the media */
 };

@@ -139,4 +139,6 @@ const struct pc_engine pc_engine_software = {
 	.tx_abort = pc_sw_tx_abort,
 	.pending = sw_pending,
 	.check_units = pc_sw_check_units,
+	.undeclared = "not made durable by this transaction",
+	.unsaved = pc_sw_unsaved,
 };
