@@ -134,6 +134,14 @@ int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,
  */
 int pmemcrypt_config_set_overwrite(struct pmemcrypt_config *cfg,
 				   int overwrite);
+/*
+ * Check mode for the pool that create opens (default off; PMEMCRYPT_CHECK=1
+ * in the environment turns it on for every create and open): commits report
+ * stores to the view outside any open transaction's declared ranges, and
+ * on the software engine close reports stores never made durable, on
+ * stderr and through pmemcrypt_errormsg().  Results are unchanged.
+ */
+int pmemcrypt_config_set_check(struct pmemcrypt_config *cfg, int on);
 
 /*
  * Engines.  The software engine encrypts every unit with the pool's DEK

@@ -149,6 +149,14 @@ PC_EXPORT int pmemcrypt_config_set_overwrite(struct pmemcrypt_config *cfg,
 	return 0;
 }
 
+PC_EXPORT int pmemcrypt_config_set_check(struct pmemcrypt_config *cfg, int on)
+{
+	if (!cfg)
+		return pc_err(PMEMCRYPT_E_INVALID, "config: NULL config");
+	cfg->check = on != 0;
+	return 0;
+}
+
 PC_EXPORT int pmemcrypt_config_set_progress(struct pmemcrypt_config *cfg,
 					    pmemcrypt_progress_fn *fn,
 					    void *arg)

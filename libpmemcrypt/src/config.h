@@ -13,6 +13,7 @@ struct pmemcrypt_config {
 	uint32_t lanes, units_per_tx;
 	enum pmemcrypt_engine engine;
 	int overwrite; /* create may overwrite a header area in use */
+	int check;     /* check mode for the pool create opens */
 	pmemcrypt_progress_fn *progress;
 	void *progress_arg;
 };

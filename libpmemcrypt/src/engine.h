@@ -20,6 +20,9 @@ struct pmemcrypt_pool;
 struct pmemcrypt_tx;
 struct pc_layout;
 
+/* A run of len bytes at offset off of the view (check mode's reports). */
+typedef void pc_run_fn(void *arg, uint64_t off, size_t len);
+
 /*
  * An engine.  Offsets are offsets in the pool's view, already checked
  * against its size; lengths are not 0.
@@ -66,6 +69,18 @@ struct pc_engine {
 	int (*check_units)(struct pmemcrypt_pool *p,
 			   struct pmemcrypt_check_report *r,
 			   pmemcrypt_progress_fn *progress, void *arg);
+
+	/*
+	 * Check mode: what becomes of a store to the view outside a
+	 * transaction's ranges when the transaction commits.
+	 */
+	const char *undeclared;
+	/*
+	 * Check mode, at close: calls fn for every run of bytes of the view
+	 * whose content differs from their durable content.  NULL when
+	 * every store to the view is a store to the media.
+	 */
+	int (*unsaved)(struct pmemcrypt_pool *p, pc_run_fn *fn, void *arg);
 };
 
 extern const struct pc_engine pc_engine_software;

@@ -243,4 +243,6 @@ const struct pc_engine pc_engine_hardware = {
 	.set_view_budget = hw_set_view_budget,
 	.pending = pc_hw_pending,
 	.check_units = hw_check_units,
+	.undeclared = "made durable without being declared",
+	.unsaved = NULL, /* the view is the media */
 };

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "binding.h"
+#include "checkmode.h"
 #include "errormsg.h"
 #include "fork.h"
 #include "header.h"
@@ -116,6 +117,7 @@ static int file_open(const char *path, int *fdp, uint64_t *size)
  */
 static void pool_release_forked(struct pmemcrypt_pool *p)
 {
+	pc_check_stop(p);
 	if (p->engine)
 		p->engine->release_forked(p);
 	free(p->lanes.v);
@@ -132,6 +134,7 @@ static void pool_free(struct pmemcrypt_pool *p)
 		pool_release_forked(p);
 		return;
 	}
+	pc_check_stop(p);
 	if (p->engine)
 		p->engine->stop(p);
 	pc_lanes_fini(&p->lanes);
@@ -173,8 +176,11 @@ static int pool_alloc(struct pmemcrypt_pool **pp, const char *path)
 	return 0;
 }
 
-/* Brings an authenticated pool on line: mapping, lanes, its engine. */
-static int pool_start(struct pmemcrypt_pool *p, uint64_t size)
+/*
+ * Brings an authenticated pool on line: mapping, lanes, its engine, check
+ * mode when check is set (or the environment sets it).
+ */
+static int pool_start(struct pmemcrypt_pool *p, uint64_t size, int check)
 {
 	int ret = p->media.map ? 0 : pc_media_map(&p->media, p->media.fd, size);
 
@@ -184,6 +190,8 @@ static int pool_start(struct pmemcrypt_pool *p, uint64_t size)
 		ret = pc_lanes_init(&p->lanes, &p->hdr);
 	if (!ret)
 		ret = p->engine->start(p);
+	if (!ret)
+		ret = pc_check_start(p, check);
 	return ret;
 }
 
@@ -419,7 +427,7 @@ static int pool_create(struct pmemcrypt_pool **pool, int fd, const char *name,
 	if (!ret)
 		ret = pc_pool_write_header(p);
 	if (!ret)
-		ret = pool_start(p, have);
+		ret = pool_start(p, have, cfg->check);
 	if (ret)
 		goto fail;
 	*pool = p;
@@ -545,7 +553,7 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 		goto fail;
 	p->kdf = (struct pc_kdf_cost){p->hdr.kdf_t_cost, p->hdr.kdf_m_cost_kib,
 				      p->hdr.kdf_parallelism};
-	ret = pool_start(p, have);
+	ret = pool_start(p, have, 0);
 	if (ret)
 		goto fail;
 	/* Finish an interrupted header update, or repair a bad copy. */
@@ -591,6 +599,7 @@ PC_EXPORT int pmemcrypt_pool_close(struct pmemcrypt_pool **pool)
 			"or abort %s first",
 			ntx, ntx > 1 ? "s" : "", (*pool)->path,
 			ntx > 1 ? "them" : "it");
+	pc_check_close(*pool);
 	pool_free(*pool);
 	*pool = NULL;
 	return 0;

@@ -14,6 +14,8 @@
 #include "media.h"
 #include "slot.h"
 
+struct pc_check;
+
 /* Secrets, kept in one locked page. */
 struct pc_secrets {
 	uint8_t dek[PC_DEK_SIZE];
@@ -36,6 +38,7 @@ struct pmemcrypt_pool {
 	struct pc_locks locks;
 	pthread_mutex_t hdr_lock; /* header (key slot) changes */
 	int ntx;		  /* transactions open (atomic) */
+	struct pc_check *check;	  /* check mode's state; NULL when off */
 	int forked; /* 1 in a child made by fork() while the pool was open */
 };
 

@@ -143,4 +143,6 @@ const struct pc_engine pc_engine_software = {
 	.set_view_budget = pc_view_set_budget,
 	.pending = sw_pending,
 	.check_units = pc_sw_check_units,
+	.undeclared = "not made durable by this transaction",
+	.unsaved = pc_sw_unsaved,
 };

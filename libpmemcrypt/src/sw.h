@@ -121,4 +121,7 @@ int pc_sw_check_units(struct pmemcrypt_pool *p,
 		      struct pmemcrypt_check_report *r,
 		      pmemcrypt_progress_fn *progress, void *arg);
 
+/* sw_unsaved.c: check mode's runs of the view never made durable */
+int pc_sw_unsaved(struct pmemcrypt_pool *p, pc_run_fn *fn, void *arg);
+
 #endif

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pc_check_tx;
+
 struct pc_range {
 	uint64_t off;
 	size_t len;
@@ -17,6 +19,7 @@ struct pmemcrypt_tx {
 	struct pc_range *ranges;
 	size_t n, cap;
 	void *priv; /* the engine's (freed by its commit or abort) */
+	struct pc_check_tx *check; /* check mode's (checkmode.c) */
 };
 
 /* Makes room for one more range. */

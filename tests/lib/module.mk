@@ -7,7 +7,7 @@
 
 LIBTEST_NAMES := crypto key config pool io tx keyslots info threads nomem \
 	engine csum \
-	format check recover dump create isolation traps budget
+	format check recover dump create isolation traps budget checkmode
 LIBTESTS := $(LIBTEST_NAMES:%=$(B)/tests/lib/test_%)
 LIBTEST_HELPERS := $(B)/tests/lib/helpers.o
 LIBTEST_PKGS := cmocka libargon2 libcrypto
