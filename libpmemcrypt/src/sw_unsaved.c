@@ -8,9 +8,9 @@
 #include "sw.h"
 
 /*
- * Units absent from the view hold no store.  A present unit is decrypted
- * and compared under its lock, which persist and write hold while they
- * change it.
+ * Units absent from the view hold no store, nor do clean ones (eviction
+ * keeps the others).  A dirty unit is decrypted and compared under its
+ * lock, which persist and write hold while they change it.
  */
 int pc_sw_unsaved(struct pmemcrypt_pool *p, pc_run_fn *fn, void *arg)
 {
@@ -20,10 +20,10 @@ int pc_sw_unsaved(struct pmemcrypt_pool *p, pc_run_fn *fn, void *arg)
 	int ret = 0;
 
 	for (uint64_t u = 0; u < p->units && !ret; u++) {
-		if (!pc_view_present(v, u))
+		if (!pc_view_present(v, u) || pc_view_clean(v, u))
 			continue;
 		pthread_mutex_lock(pc_unit_lock(&p->locks, u));
-		if (pc_view_present(v, u)) {
+		if (pc_view_present(v, u) && !pc_view_clean(v, u)) {
 			ret = pc_store_read_unit(p, l->xts, u, l->scratch);
 			if (!ret)
 				pc_diff_runs(p->base + u * PC_UNIT, l->scratch,
