@@ -229,10 +229,10 @@ enum pmemcrypt_engine pmemcrypt_pool_engine(const struct pmemcrypt_pool *pool);
 int pmemcrypt_pool_set_view_budget(struct pmemcrypt_pool *pool, uint64_t bytes);
 
 /*
- * Makes [addr, addr+len) of the view durable, atomically, and nothing
- * else: other stores in the same sectors (another thread's, an open
- * transaction's) keep waiting for their own persist or commit.  Hardware
- * engine: durable, not atomic (see the engines above).
+ * Makes [addr, addr+len) of the view durable, atomically.  Stores of an
+ * open transaction never become durable with it; other stores in the
+ * same sectors may, as on persistent memory.  Hardware engine: durable,
+ * not atomic (see the engines above).
  */
 int pmemcrypt_persist(struct pmemcrypt_pool *pool, const void *addr,
 		      size_t len);

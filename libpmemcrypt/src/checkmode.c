@@ -111,12 +111,38 @@ static void made_durable(struct pmemcrypt_pool *p, uint64_t off, size_t len,
 			snap_follow(p, t, off, len);
 }
 
+/* Runs of bytes, in the order found. */
+struct runs {
+	struct pc_range *v;
+	size_t n, cap;
+	int lost; /* out of memory: runs were dropped */
+};
+
+static void runs_add(void *arg, uint64_t off, size_t len)
+{
+	struct runs *r = arg;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		struct pc_range *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v) {
+			r->lost = 1;
+			return;
+		}
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (struct pc_range){off, len};
+}
+
 /*
- * Reports the bytes of t's units that differ from its copies, outside the
- * ranges of every open transaction.  Called with the lock held.
+ * Collects the runs of bytes of t's units that differ from its copies,
+ * outside the ranges of every open transaction.  Called with the lock
+ * held.
  */
 static void compare(struct pmemcrypt_pool *p, const struct pc_check_tx *t,
-		    struct pc_reporter *rep)
+		    struct runs *runs)
 {
 	uint8_t skip[PC_UNIT];
 
@@ -138,8 +164,8 @@ static void compare(struct pmemcrypt_pool *p, const struct pc_check_tx *t,
 				if (off < end)
 					memset(skip + (off - u), 1, end - off);
 			}
-		pc_diff_runs(view, t->s[i].copy, skip, PC_UNIT, u,
-			     pc_report_run, rep);
+		pc_diff_runs(view, t->s[i].copy, skip, PC_UNIT, u, runs_add,
+			     runs);
 	}
 }
 
@@ -231,25 +257,79 @@ static int check_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 	return ret;
 }
 
-/* Reports, then commits as the engine does: the result is the engine's. */
+/* Reports a run with one of two tails, in offset order across both. */
+static void report_as(struct pc_reporter *to, struct pc_reporter *other,
+		      uint64_t off, size_t len)
+{
+	if (len) {
+		pc_report_flush(other);
+		pc_report_run(to, off, len);
+	}
+}
+
+/*
+ * Reports each run as what the commit made of it: durable (its sector
+ * was written whole), or not (the view differs from the media there).
+ */
+static void report_outcome(struct pmemcrypt_pool *p, const struct runs *r)
+{
+	struct pc_check *c = p->check;
+	struct pc_reporter made = {
+		p, "tx_commit",
+		"outside any declared range; made durable without being "
+		"declared",
+		0, 0};
+	struct pc_reporter kept = {
+		p, "tx_commit",
+		"outside any declared range; not made durable by this "
+		"transaction",
+		0, 0};
+
+	for (size_t i = 0; i < r->n; i++) {
+		uint64_t pos = r->v[i].off, end = pos + r->v[i].len;
+		struct runs out = {NULL, 0, 0, 0};
+
+		if (c->inner->unsaved &&
+		    (c->inner->unsaved(p, pos, end - pos, runs_add, &out) ||
+		     out.lost)) {
+			/* Unknown outcome: reported as kept, the safe side. */
+			out.n = 0;
+			runs_add(&out, pos, end - pos);
+		}
+		for (size_t k = 0; k < out.n; k++) {
+			report_as(&made, &kept, pos, out.v[k].off - pos);
+			report_as(&kept, &made, out.v[k].off, out.v[k].len);
+			pos = out.v[k].off + out.v[k].len;
+		}
+		report_as(&made, &kept, pos, end - pos);
+		free(out.v);
+	}
+	pc_report_flush(&made);
+	pc_report_flush(&kept);
+}
+
+/*
+ * Finds the stores outside the declared ranges, commits as the engine
+ * does (the result is the engine's), then reports what became of them.
+ */
 static int check_tx_commit(struct pmemcrypt_tx *tx)
 {
 	struct pc_check *c = tx->pool->check;
-	struct pc_reporter rep = {tx->pool, "tx_commit", NULL, 0, 0};
-	char tail[128];
+	struct runs r = {NULL, 0, 0, 0};
 	int ret;
 
 	if (tx->check) {
-		snprintf(tail, sizeof(tail), "outside any declared range; %s",
-			 c->inner->undeclared);
-		rep.tail = tail;
 		pthread_mutex_lock(&c->lock);
-		compare(tx->pool, tx->check, &rep);
-		pc_report_flush(&rep);
+		compare(tx->pool, tx->check, &r);
 		pthread_mutex_unlock(&c->lock);
 	}
 	ret = c->inner->tx_commit(tx);
 	tx_end(c, tx);
+	report_outcome(tx->pool, &r);
+	if (r.lost)
+		fprintf(stderr, "pmemcrypt: check: tx_commit: out of memory; "
+				"some stores were not reported\n");
+	free(r.v);
 	return ret;
 }
 
@@ -321,7 +401,7 @@ void pc_check_close(struct pmemcrypt_pool *p)
 
 	if (!c || p->forked || !c->inner->unsaved)
 		return;
-	ret = c->inner->unsaved(p, pc_report_run, &rep);
+	ret = c->inner->unsaved(p, 0, p->units * PC_UNIT, pc_report_run, &rep);
 	pc_report_flush(&rep);
 	if (ret)
 		fprintf(stderr,

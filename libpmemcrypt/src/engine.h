@@ -32,6 +32,7 @@ struct pc_engine {
 	uint32_t minor;	   /* the format version its pools need */
 	uint32_t incompat; /* its incompatible feature flags */
 	int zero_data;	   /* create zeroes the data area */
+	size_t tx_size;	   /* its state per transaction: tx->priv, zeroed */
 
 	/* The layout of a new pool of units units. */
 	void (*layout)(struct pc_layout *lay,
@@ -71,16 +72,12 @@ struct pc_engine {
 			   pmemcrypt_progress_fn *progress, void *arg);
 
 	/*
-	 * Check mode: what becomes of a store to the view outside a
-	 * transaction's ranges when the transaction commits.
+	 * Check mode: calls fn for every run of bytes of [off, off+len) of
+	 * the view whose content differs from their durable content.  NULL
+	 * when every store to the view is a store to the media.
 	 */
-	const char *undeclared;
-	/*
-	 * Check mode, at close: calls fn for every run of bytes of the view
-	 * whose content differs from their durable content.  NULL when
-	 * every store to the view is a store to the media.
-	 */
-	int (*unsaved)(struct pmemcrypt_pool *p, pc_run_fn *fn, void *arg);
+	int (*unsaved)(struct pmemcrypt_pool *p, uint64_t off, uint64_t len,
+		       pc_run_fn *fn, void *arg);
 };
 
 extern const struct pc_engine pc_engine_software;

@@ -167,11 +167,6 @@ static int hw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 
 	if (pc_tx_covers(tx, off, len))
 		return 0;
-	if (!tx->priv) {
-		tx->priv = calloc(1, sizeof(struct pc_undo));
-		if (!tx->priv)
-			return pc_err(-ENOMEM, "out of memory");
-	}
 	ret = pc_tx_reserve(tx);
 	if (!ret)
 		ret = pc_undo_add(tx->pool, tx->priv, off, len);
@@ -180,16 +175,10 @@ static int hw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 	return ret;
 }
 
-/* Ends the transaction's undo record (rolled back or not) and frees it. */
+/* Ends the transaction's undo record (rolled back or not). */
 static int tx_end(struct pmemcrypt_tx *tx, int rollback)
 {
-	int ret = 0;
-
-	if (tx->priv)
-		ret = pc_undo_end(tx->pool, tx->priv, rollback);
-	free(tx->priv);
-	tx->priv = NULL;
-	return ret;
+	return pc_undo_end(tx->pool, tx->priv, rollback);
 }
 
 /* The view is the media: no DRAM to budget. */
@@ -229,6 +218,7 @@ const struct pc_engine pc_engine_hardware = {
 	.minor = PC_FORMAT_MINOR,
 	.incompat = PC_INCOMPAT_HARDWARE,
 	.zero_data = 1, /* no map to say a unit reads as zeros */
+	.tx_size = sizeof(struct pc_undo),
 	.layout = hw_layout,
 	.start = hw_start,
 	.stop = hw_stop,
@@ -243,6 +233,5 @@ const struct pc_engine pc_engine_hardware = {
 	.set_view_budget = hw_set_view_budget,
 	.pending = pc_hw_pending,
 	.check_units = hw_check_units,
-	.undeclared = "made durable without being declared",
 	.unsaved = NULL, /* the view is the media */
 };

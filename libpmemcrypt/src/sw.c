@@ -129,6 +129,7 @@ const struct pc_engine pc_engine_software = {
 	.minor = 0, /* 1.0 readers keep opening software pools */
 	.incompat = 0,
 	.zero_data = 0, /* map entries of 0 read as zeros */
+	.tx_size = sizeof(struct pc_sw_tx),
 	.layout = sw_layout,
 	.start = sw_start,
 	.stop = sw_stop,
@@ -143,6 +144,5 @@ const struct pc_engine pc_engine_software = {
 	.set_view_budget = pc_view_set_budget,
 	.pending = sw_pending,
 	.check_units = pc_sw_check_units,
-	.undeclared = "not made durable by this transaction",
 	.unsaved = pc_sw_unsaved,
 };

@@ -35,6 +35,22 @@ struct pc_sw {
 	uint64_t nfree;
 	struct pc_sw_lane *lanes; /* one per lane of the pool */
 	struct pc_view view;
+	/*
+	 * Ranges added to transactions since open (atomic): with the count
+	 * of open transactions, it tells an update that no other
+	 * transaction may have stored into the sectors it makes durable.
+	 */
+	uint64_t tx_adds;
+};
+
+/* Units a software transaction holds without allocating. */
+#define PC_SW_TX_INLINE_UNITS 16
+
+/* A software transaction's state: the units its ranges cover. */
+struct pc_sw_tx {
+	uint64_t *v; /* sorted, each once: inline_units, or allocated */
+	size_t n, cap;
+	uint64_t inline_units[PC_SW_TX_INLINE_UNITS];
 };
 
 static inline struct pc_sw *pc_sw(const struct pmemcrypt_pool *p)
@@ -122,6 +138,7 @@ int pc_sw_check_units(struct pmemcrypt_pool *p,
 		      pmemcrypt_progress_fn *progress, void *arg);
 
 /* sw_unsaved.c: check mode's runs of the view never made durable */
-int pc_sw_unsaved(struct pmemcrypt_pool *p, pc_run_fn *fn, void *arg);
+int pc_sw_unsaved(struct pmemcrypt_pool *p, uint64_t off, uint64_t len,
+		  pc_run_fn *fn, void *arg);
 
 #endif

@@ -52,12 +52,14 @@ static int units_of_range(const struct pmemcrypt_pool *p, struct pc_units *u,
 
 /*
  * The bytes an update makes durable: sorted, disjoint ranges of the view.
- * Other bytes of the units it writes keep their durable content.
+ * Other bytes of the sectors it writes keep their durable content while
+ * another transaction may have stored there (durable_plain()).
  */
 struct durable {
 	struct pmemcrypt_pool *p;
 	const struct pc_range *r;
 	size_t n;
+	int own; /* transactions of the caller's own: 1 at commit, else 0 */
 	int error;
 };
 
@@ -79,10 +81,36 @@ static size_t first_ending_after(const struct pc_range *r, size_t n,
 }
 
 /*
- * The new plaintext of unit lba: for the sectors in need, its durable
- * content with the bytes of the ranges taken from the view.  Bytes of the
- * view outside the ranges (another thread's stores, a transaction still
- * open) stay out of it.
+ * Copies the sectors in need of unit lba from the view into dst when no
+ * other transaction can have stored into them: none was open, and no
+ * range was added while they were copied (a sequence count read around
+ * the copy, as a seqlock reader does; tx_add is its writer).  Stores of
+ * no transaction may become durable with them, as a cache line may be
+ * written back at any time on persistent memory.
+ */
+static int view_alone(struct durable *d, uint64_t lba, unsigned need,
+		      uint8_t *dst)
+{
+	struct pc_sw *sw = pc_sw(d->p);
+	const uint8_t *src = d->p->base + lba * PC_UNIT;
+	uint64_t seq = __atomic_load_n(&sw->tx_adds, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(&d->p->ntx, __ATOMIC_ACQUIRE) != d->own)
+		return 0;
+	for (unsigned s = 0; s < PC_SECTORS; s++)
+		if (need & (1u << s))
+			memcpy(dst + s * PC_SECTOR, src + s * PC_SECTOR,
+			       PC_SECTOR);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&sw->tx_adds, __ATOMIC_RELAXED) == seq;
+}
+
+/*
+ * The new plaintext of unit lba, for the sectors in need: sectors wholly
+ * inside the ranges, and all of them when no other transaction can have
+ * stored there (view_alone()), come from the view; otherwise its durable
+ * content with the bytes of the ranges taken from the view, so that an
+ * open transaction's stores stay out of it.
  */
 static const uint8_t *durable_plain(void *arg, struct pc_sw_lane *l, size_t i,
 				    uint64_t lba, unsigned need)
@@ -108,6 +136,8 @@ static const uint8_t *durable_plain(void *arg, struct pc_sw_lane *l, size_t i,
 				full |= 1u << s;
 	if (!(need & ~full))
 		return p->base + u;
+	if (view_alone(d, lba, need, l->scratch))
+		return l->scratch;
 	d->error =
 		pc_store_read_sectors(p, l->xts, lba, need & ~full, l->scratch);
 	if (d->error)
@@ -152,7 +182,7 @@ static int check_span(const struct pmemcrypt_pool *p, const char *what,
 int pc_sw_persist(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 {
 	struct pc_range r = {off, len};
-	struct durable d = {p, &r, 1, 0};
+	struct durable d = {p, &r, 1, 0, 0};
 	struct pc_units u;
 	int ret = check_span(p, "persist", off, len);
 
@@ -201,7 +231,7 @@ int pc_sw_write(struct pmemcrypt_pool *p, const void *buf, size_t len,
 		uint64_t off)
 {
 	struct pc_range r = {off, len};
-	struct write_ctx w = {{p, &r, 1, 0}, buf};
+	struct write_ctx w = {{p, &r, 1, 0, 0}, buf};
 	struct pc_units u;
 	int ret;
 
@@ -281,14 +311,8 @@ static int restore_range(struct pmemcrypt_pool *p, uint64_t off, size_t len)
 	return ret;
 }
 
-/* The units a transaction's ranges cover: sorted, each once. */
-struct tx_units {
-	uint64_t *v;
-	size_t n, cap;
-};
-
 /* Index of the first unit >= unit in the sorted set. */
-static size_t units_find(const struct tx_units *s, uint64_t unit)
+static size_t units_find(const struct pc_sw_tx *s, uint64_t unit)
 {
 	size_t lo = 0, hi = s->n;
 
@@ -304,7 +328,7 @@ static size_t units_find(const struct tx_units *s, uint64_t unit)
 }
 
 /* Units of [first, last] not in the set yet. */
-static uint64_t units_new(const struct tx_units *s, uint64_t first,
+static uint64_t units_new(const struct pc_sw_tx *s, uint64_t first,
 			  uint64_t last)
 {
 	size_t i = units_find(s, first);
@@ -317,22 +341,34 @@ static uint64_t units_new(const struct tx_units *s, uint64_t first,
 	return last - first + 1 - have;
 }
 
-static int units_insert(struct tx_units *s, uint64_t first, uint64_t last)
+static int grow(struct pc_sw_tx *s)
+{
+	int in = s->v == s->inline_units;
+	uint64_t *v = in ? malloc(s->cap * 2 * sizeof(*v))
+			 : realloc(s->v, s->cap * 2 * sizeof(*v));
+
+	if (!v)
+		return -1;
+	if (in)
+		memcpy(v, s->inline_units, sizeof(s->inline_units));
+	s->v = v;
+	s->cap *= 2;
+	return 0;
+}
+
+static int units_insert(struct pc_sw_tx *s, uint64_t first, uint64_t last)
 {
 	for (uint64_t u = first; u <= last; u++) {
 		size_t i = units_find(s, u);
 
 		if (i < s->n && s->v[i] == u)
 			continue;
-		if (s->n == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 16;
-			uint64_t *v = realloc(s->v, cap * sizeof(*v));
-
-			if (!v)
-				return pc_err(-ENOMEM, "out of memory");
-			s->v = v;
-			s->cap = cap;
+		if (!s->cap) {
+			s->v = s->inline_units;
+			s->cap = PC_SW_TX_INLINE_UNITS;
 		}
+		if (s->n == s->cap && grow(s))
+			return pc_err(-ENOMEM, "out of memory");
 		memmove(s->v + i + 1, s->v + i, (s->n - i) * sizeof(*s->v));
 		s->v[i] = u;
 		s->n++;
@@ -347,15 +383,10 @@ static int units_insert(struct tx_units *s, uint64_t first, uint64_t last)
 int pc_sw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 {
 	uint64_t first = off / PC_UNIT, last = (off + len - 1) / PC_UNIT;
-	struct tx_units *s = tx->priv;
+	struct pc_sw_tx *s = tx->priv;
 	uint64_t more;
 	int ret;
 
-	if (!s) {
-		s = tx->priv = calloc(1, sizeof(*s));
-		if (!s)
-			return pc_err(-ENOMEM, "out of memory");
-	}
 	more = units_new(s, first, last);
 	if (s->n + more > tx->pool->units_per_tx)
 		return pc_err(PMEMCRYPT_E_TOO_BIG,
@@ -366,6 +397,9 @@ int pc_sw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 	ret = pc_tx_reserve(tx);
 	if (!ret)
 		ret = units_insert(s, first, last);
+	/* Before the caller stores into the range: see view_alone(). */
+	__atomic_fetch_add(&pc_sw(tx->pool)->tx_adds, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (!ret)
 		pc_tx_append(tx, off, len);
 	return ret;
@@ -373,12 +407,12 @@ int pc_sw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 
 static void tx_units_free(struct pmemcrypt_tx *tx)
 {
-	struct tx_units *s = tx->priv;
+	struct pc_sw_tx *s = tx->priv;
 
-	if (s)
+	if (s->v != s->inline_units)
 		free(s->v);
-	free(s);
-	tx->priv = NULL;
+	s->v = NULL;
+	s->n = s->cap = 0;
 }
 
 /* Restores every declared range from the media. */
@@ -396,16 +430,22 @@ static int by_offset(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* A sorted copy of n ranges with overlapping and adjacent ones merged. */
-static struct pc_range *merged(const struct pc_range *r, size_t *n)
+/*
+ * A sorted copy of n ranges with overlapping and adjacent ones merged: in
+ * buf when it holds them (PC_TX_INLINE_RANGES), else allocated.
+ */
+static struct pc_range *merged(const struct pc_range *r, size_t *n,
+			       struct pc_range *buf)
 {
-	struct pc_range *m = malloc(*n * sizeof(*m));
+	struct pc_range *m =
+		*n <= PC_TX_INLINE_RANGES ? buf : malloc(*n * sizeof(*m));
 	size_t k = 0;
 
 	if (!m)
 		return NULL;
 	memcpy(m, r, *n * sizeof(*m));
-	qsort(m, *n, sizeof(*m), by_offset);
+	if (*n > 1)
+		qsort(m, *n, sizeof(*m), by_offset);
 	for (size_t i = 0; i < *n; i++) {
 		if (k && m[i].off <= m[k - 1].off + m[k - 1].len) {
 			uint64_t end = m[i].off + m[i].len;
@@ -426,8 +466,9 @@ static struct pc_range *merged(const struct pc_range *r, size_t *n)
  */
 int pc_sw_tx_commit(struct pmemcrypt_tx *tx)
 {
-	struct durable d = {tx->pool, NULL, tx->n, 0};
-	struct pc_range *r = tx->n ? merged(tx->ranges, &d.n) : NULL;
+	struct durable d = {tx->pool, NULL, tx->n, 1, 0};
+	struct pc_range buf[PC_TX_INLINE_RANGES];
+	struct pc_range *r = tx->n ? merged(tx->ranges, &d.n, buf) : NULL;
 	struct pc_units u;
 	int ret = tx->n && !r ? pc_err(-ENOMEM, "out of memory") : 0;
 
@@ -440,7 +481,8 @@ int pc_sw_tx_commit(struct pmemcrypt_tx *tx)
 		ret = persist_ranges(&d, &u);
 	}
 	pc_units_fini(&u);
-	free(r);
+	if (r != buf)
+		free(r);
 	if (ret)
 		pc_sw_tx_abort(tx);
 	tx_units_free(tx);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "errormsg.h"
 #include "io.h"
@@ -11,14 +12,18 @@
 
 int pc_tx_reserve(struct pmemcrypt_tx *tx)
 {
-	size_t cap = tx->cap ? tx->cap * 2 : 8;
+	size_t cap = tx->cap * 2;
 	struct pc_range *r;
 
 	if (tx->n < tx->cap)
 		return 0;
-	r = realloc(tx->ranges, cap * sizeof(*r));
+	r = tx->ranges == tx->inline_ranges
+		    ? malloc(cap * sizeof(*r))
+		    : realloc(tx->ranges, cap * sizeof(*r));
 	if (!r)
 		return pc_err(-ENOMEM, "out of memory");
+	if (tx->ranges == tx->inline_ranges)
+		memcpy(r, tx->inline_ranges, sizeof(tx->inline_ranges));
 	tx->ranges = r;
 	tx->cap = cap;
 	return 0;
@@ -49,10 +54,13 @@ PC_EXPORT int pmemcrypt_tx_begin(struct pmemcrypt_pool *pool,
 	if (!tx)
 		return pc_err(PMEMCRYPT_E_INVALID,
 			      "tx_begin: NULL out-pointer");
-	t = calloc(1, sizeof(*t));
+	t = calloc(1, sizeof(*t) + pool->engine->tx_size);
 	if (!t)
 		return pc_err(-ENOMEM, "out of memory");
 	t->pool = pool;
+	t->ranges = t->inline_ranges;
+	t->cap = PC_TX_INLINE_RANGES;
+	t->priv = pool->engine->tx_size ? t + 1 : NULL;
 	__atomic_add_fetch(&pool->ntx, 1, __ATOMIC_RELEASE);
 	*tx = t;
 	return 0;
@@ -84,7 +92,8 @@ PC_EXPORT int pmemcrypt_tx_add(struct pmemcrypt_tx *tx, const void *addr,
 static void tx_free(struct pmemcrypt_tx **tx)
 {
 	__atomic_sub_fetch(&(*tx)->pool->ntx, 1, __ATOMIC_RELEASE);
-	free((*tx)->ranges);
+	if ((*tx)->ranges != (*tx)->inline_ranges)
+		free((*tx)->ranges);
 	free(*tx);
 	*tx = NULL;
 }

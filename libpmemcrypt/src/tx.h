@@ -14,12 +14,20 @@ struct pc_range {
 	size_t len;
 };
 
+/* Ranges a transaction holds without allocating. */
+#define PC_TX_INLINE_RANGES 4
+
 struct pmemcrypt_tx {
 	struct pmemcrypt_pool *pool;
-	struct pc_range *ranges;
+	struct pc_range *ranges; /* inline_ranges, or allocated */
 	size_t n, cap;
-	void *priv; /* the engine's (freed by its commit or abort) */
+	/*
+	 * The engine's state: engine->tx_size bytes after the transaction,
+	 * zeroed at begin; what it allocates is freed by commit or abort.
+	 */
+	void *priv;
 	struct pc_check_tx *check; /* check mode's (checkmode.c) */
+	struct pc_range inline_ranges[PC_TX_INLINE_RANGES];
 };
 
 /* Makes room for one more range. */

@@ -3,7 +3,8 @@
  * test_isolation.c -- a transaction is all or nothing whatever other
  * threads do: threads run transactions on disjoint ranges of the same
  * sectors, the process is killed, and every thread's last transaction is
- * found whole or not at all, on both engines
+ * found whole or not at all, on both engines; and a commit with no other
+ * transaction open never takes the stores of one that begins meanwhile
  */
 
 #include <pthread.h>
@@ -173,6 +174,84 @@ static void test_hardware(void **state)
 	pc_binding_assume_bound = 0;
 }
 
+/*
+ * A lone committer and a thread whose transactions always abort, in the
+ * same sector: a commit that runs while no other transaction is open
+ * takes its sectors from the view, and must not take the other thread's
+ * stores when that thread begins, adds and stores meanwhile.
+ */
+#define RACE_SECONDS 2
+#define RACE_OTHER (UNIT - 256) /* the aborting thread's range */
+static volatile int race_stop;
+static volatile uint64_t race_leaks, race_aborts, race_commits;
+
+static void *aborter(void *arg)
+{
+	uint8_t *r = (uint8_t *)pmemcrypt_pool_base(pool) + RACE_OTHER;
+
+	(void)arg;
+	while (!race_stop) {
+		struct pmemcrypt_tx *tx;
+
+		if (pmemcrypt_tx_begin(pool, &tx) ||
+		    pmemcrypt_tx_add(tx, r, 64))
+			_exit(30);
+		memset(r, 0xee, 64);
+		pmemcrypt_tx_abort(&tx);
+		/* The abort restored the durable bytes: never 0xee. */
+		if (r[0] || r[63])
+			race_leaks++;
+		race_aborts++;
+	}
+	return NULL;
+}
+
+static void test_lone_commit_race(void **state)
+{
+	const char *path = th_path("iso-race.pool");
+	struct pmemcrypt_key *key = th_raw_key(7);
+	uint8_t *base, got[64], zero[64] = {0};
+	struct timespec t0, t;
+	pthread_t th;
+
+	unlink(path);
+	pool = th_create(path, TH_POOL_SIZE, key);
+	base = pmemcrypt_pool_base(pool);
+	race_stop = 0;
+	race_leaks = race_aborts = race_commits = 0;
+	assert_int_equal(pthread_create(&th, NULL, aborter, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		struct pmemcrypt_tx *tx;
+
+		assert_int_equal(pmemcrypt_tx_begin(pool, &tx), 0);
+		/* A range in every sector: all four are copied. */
+		for (int k = 0; k < 4; k++) {
+			uint8_t *a = base + k * (UNIT / 4);
+
+			assert_int_equal(pmemcrypt_tx_add(tx, a, 64), 0);
+			memset(a, (int)(race_commits % 255 + 1), 64);
+		}
+		assert_int_equal(pmemcrypt_tx_commit(&tx), 0);
+		race_commits++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < RACE_SECONDS);
+	race_stop = 1;
+	pthread_join(th, NULL);
+	pmemcrypt_pool_close(&pool);
+	pool = th_open(path, key);
+	assert_int_equal(pmemcrypt_read(pool, got, sizeof(got), RACE_OTHER), 0);
+	pmemcrypt_pool_close(&pool);
+	pmemcrypt_key_delete(&key);
+	printf("# %llu commits, %llu aborts beside them\n",
+	       (unsigned long long)race_commits,
+	       (unsigned long long)race_aborts);
+	if (race_leaks || memcmp(got, zero, sizeof(got)))
+		fail_msg("an aborted transaction's store became durable "
+			 "(%llu times seen)",
+			 (unsigned long long)race_leaks);
+}
+
 static int setup(void **state)
 {
 	committed = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -194,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_software),
 		cmocka_unit_test(test_hardware),
+		cmocka_unit_test(test_lone_commit_race),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
