@@ -10,6 +10,8 @@ LIBPCOBJ_SRC := $(sort $(wildcard libpmemcrypt/obj/src/*.c))
 LIBPCOBJ_OBJ := $(LIBPCOBJ_SRC:%.c=$(B)/%.o)
 LIBPCOBJ_DIR := $(B)/libpmemcrypt/obj
 LIBPCOBJ_SO := $(LIBPCOBJ_DIR)/libpmemcrypt-obj.so.$(LIBPCOBJ_VERSION)
+# The static archive: for tests that link libpmemcrypt's internals too.
+LIBPCOBJ_A := $(LIBPCOBJ_DIR)/libpmemcrypt-obj.a
 LIBPCOBJ_DEVLINK := $(LIBPCOBJ_DIR)/libpmemcrypt-obj.so
 LIBPCOBJ_PC := $(LIBPCOBJ_DIR)/libpmemcrypt-obj.pc
 LIBPCOBJ_INCLUDE := libpmemcrypt/obj/include
@@ -18,10 +20,14 @@ LIBPCOBJ_CFLAGS := -I$(LIBPCOBJ_INCLUDE)
 LIBPCOBJ_SO_LINK = $(LIBPCOBJ_DEVLINK) -Wl,-rpath,$(abspath $(LIBPCOBJ_DIR)) \
 	$(LIBPMEMCRYPT_SO_LINK) -lpthread
 
-ALL += $(LIBPCOBJ_SO) $(LIBPCOBJ_DEVLINK) $(LIBPCOBJ_PC)
+ALL += $(LIBPCOBJ_SO) $(LIBPCOBJ_DEVLINK) $(LIBPCOBJ_PC) $(LIBPCOBJ_A)
 
 $(LIBPCOBJ_OBJ): EXTRA_CFLAGS = $(LIBPCOBJ_CFLAGS) $(LIBPMEMCRYPT_CFLAGS) \
 	-Ilibpmemcrypt/obj/src
+
+$(LIBPCOBJ_A): $(LIBPCOBJ_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(LIBPCOBJ_SO): $(LIBPCOBJ_OBJ) libpmemcrypt/obj/libpmemcrypt-obj.map \
 		$(LIBPMEMCRYPT_DEVLINK)

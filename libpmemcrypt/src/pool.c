@@ -442,13 +442,15 @@ static int create_args(struct pmemcrypt_pool **pool,
 		       const struct pmemcrypt_key *key, const char *where,
 		       const char *what)
 {
-	int ret = pc_crypto_init();
+	int ret;
 
-	if (ret)
-		return ret;
 	if (!pool)
 		return pc_err(PMEMCRYPT_E_INVALID,
 			      "create: NULL pool out-pointer");
+	*pool = NULL;
+	ret = pc_crypto_init();
+	if (ret)
+		return ret;
 	if (!key)
 		return pc_err(PMEMCRYPT_E_INVALID, "create: NULL key");
 	if (!where)
@@ -516,9 +518,12 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 	int ret, which = 0, ok[2], slot;
 	uint64_t have;
 
-	if (!pool || !key)
-		return pc_err(PMEMCRYPT_E_INVALID, "open: NULL %s",
-			      pool ? "key" : "pool out-pointer");
+	if (!pool)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "open: NULL pool out-pointer");
+	*pool = NULL;
+	if (!key)
+		return pc_err(PMEMCRYPT_E_INVALID, "open: NULL key");
 	if (flags & ~PMEMCRYPT_OPEN_REPAIR)
 		return pc_err(PMEMCRYPT_E_INVALID, "open: unknown flags %#x",
 			      flags);

@@ -18,23 +18,14 @@
 #include <unistd.h>
 
 #include "binding.h"
+#include "crash_hook.h"
 #include "libpmemcrypt.h"
 #include "pool.h"
 
 #define UNITS 64
 #define POOL_SIZE (UNITS * PMEMCRYPT_UNIT_SIZE)
-#define CRASHED 42
 #define MAX_OPS 32
 #define BUDGET (POOL_SIZE / 4)
-
-/*
- * What a crash keeps of the stores since the last fence: all, none, every
- * other 8-byte word, only the newest store, all but the newest.  Keeping
- * the newest alone catches a missing fence before it.
- */
-enum mode { KEEP_ALL, DROP_ALL, TORN, KEEP_NEWEST, DROP_NEWEST, NMODES };
-static const char *mode_name[] = {"keep", "drop", "torn", "keep-newest",
-				  "drop-newest"};
 
 /* One step of a workload: set [off, off+len) to byte val. */
 struct op {
@@ -52,17 +43,6 @@ struct workload {
 	int nops;
 };
 
-/* The undo journal of stores since the last fence. */
-struct jentry {
-	uint64_t off;
-	size_t len;
-	uint8_t *old;
-};
-
-static struct jentry journal[4096];
-static int njournal;
-static long event_no, crash_at;
-static enum mode crash_mode;
 static uint8_t key_bytes[3][PMEMCRYPT_KEY_SIZE];
 static const char *pool_path;
 static int hw;	   /* the run on the hardware engine */
@@ -72,49 +52,6 @@ static int budget; /* the run with a view budget (software engine) */
  * workload ends): whatever other updates do, none of it may persist.
  */
 static struct pmemcrypt_tx *open_tx;
-
-/* Undoes journalled stores as the crash mode says, then dies. */
-static void crash(struct pc_media *m)
-{
-	for (int i = njournal - 1; i >= 0; i--) {
-		struct jentry *j = &journal[i];
-
-		int newest = i == njournal - 1;
-
-		if (crash_mode == DROP_ALL ||
-		    (crash_mode == KEEP_NEWEST && !newest) ||
-		    (crash_mode == DROP_NEWEST && newest))
-			memcpy(m->base + j->off, j->old, j->len);
-		else if (crash_mode == TORN)
-			for (size_t w = 0; w < j->len; w += 16)
-				memcpy(m->base + j->off + w, j->old + w,
-				       j->len - w < 8 ? j->len - w : 8);
-	}
-	msync(m->base, m->size, MS_SYNC);
-	_exit(CRASHED);
-}
-
-static void hook(struct pc_media *m, enum pc_media_event ev, uint64_t off,
-		 size_t len)
-{
-	if (ev == PC_EV_READ)
-		return;
-	if (++event_no == crash_at)
-		crash(m);
-	if (ev == PC_EV_FENCE) {
-		for (int i = 0; i < njournal; i++)
-			free(journal[i].old);
-		njournal = 0;
-		return;
-	}
-	if (njournal == (int)(sizeof(journal) / sizeof(journal[0])))
-		abort();
-	journal[njournal].off = off;
-	journal[njournal].len = len;
-	journal[njournal].old = malloc(len);
-	memcpy(journal[njournal].old, m->base + off, len);
-	njournal++;
-}
 
 static struct pmemcrypt_key *key(int i)
 {
@@ -247,7 +184,7 @@ static void child(const struct workload *w, volatile int *done)
 	pmemcrypt_key_delete(&k);
 	if (budget && pmemcrypt_pool_set_view_budget(p, BUDGET))
 		_exit(5);
-	pc_media_hook = hook;
+	pc_media_hook = crash_hook;
 	for (int i = 0; i < w->nops; i++) {
 		if (run_op(p, &w->ops[i]))
 			_exit(4);
@@ -266,7 +203,7 @@ static int open_any(struct pmemcrypt_pool **p, int opens[3])
 
 	for (int i = 0; i < 3; i++) {
 		struct pmemcrypt_key *k = key(i);
-		struct pmemcrypt_pool *q;
+		struct pmemcrypt_pool *q = NULL;
 		int ret = pmemcrypt_pool_open(&q, pool_path, k,
 					      PMEMCRYPT_OPEN_REPAIR);
 
@@ -323,60 +260,24 @@ static int verify(const struct workload *w, int i, char *why, size_t whylen)
 	return ok_b || ok_a;
 }
 
-static int copy_file(const char *from, const char *to)
+static void run_child(void *arg, volatile int *done)
 {
-	static uint8_t buf[1 << 20];
-	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_TRUNC);
-	ssize_t n;
-	int ret = in < 0 || out < 0;
+	child(arg, done);
+}
 
-	while (!ret && (n = read(in, buf, sizeof(buf))) > 0)
-		ret = write(out, buf, (size_t)n) != n;
-	close(in);
-	close(out);
-	return ret;
+static int run_verify(void *arg, int done, char *why, size_t whylen)
+{
+	return verify(arg, done, why, whylen);
 }
 
 /* Crashes w at every event under one mode; returns failures. */
 static int crash_all(const struct workload *w, enum mode mode,
 		     const char *pristine, long *points)
 {
-	volatile int *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int failures = 0;
+	struct crash_run run = {w->name,   pristine,   pool_path, mode,
+				run_child, run_verify, (void *)w};
 
-	for (long k = 1;; k++) {
-		char why[256];
-		int status;
-		pid_t pid;
-
-		if (copy_file(pristine, pool_path))
-			return -1;
-		*done = 0;
-		pid = fork();
-		if (pid == 0) {
-			crash_at = k;
-			crash_mode = mode;
-			child(w, done);
-		}
-		waitpid(pid, &status, 0);
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			break;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != CRASHED) {
-			printf("# %s/%s: event %ld: child failed (%d)\n",
-			       w->name, mode_name[mode], k, status);
-			failures++;
-			break;
-		}
-		(*points)++;
-		if (!verify(w, *done, why, sizeof(why))) {
-			printf("# %s/%s: crash at event %ld (op %d): %s\n",
-			       w->name, mode_name[mode], k, *done, why);
-			failures++;
-		}
-	}
-	munmap((void *)done, 4096);
-	return failures;
+	return crash_each(&run, points);
 }
 
 #define U PMEMCRYPT_UNIT_SIZE

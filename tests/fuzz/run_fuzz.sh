@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # run_fuzz.sh -- a bounded libFuzzer run of each fuzz target, printing TAP.
 #
-# Installed next to the targets (fuzz_header, fuzz_recover) and their seed
-# corpora (corpus/header, corpus/recover, made at build time).  Each run
+# Installed next to the targets (fuzz_header, fuzz_recover, fuzz_heap) and
+# their seed corpora (corpus/<target>, made at build time).  Each run
 # stops after FUZZ_SECONDS (default 30) or FUZZ_RUNS inputs (default: no
 # limit), whichever comes first; FUZZ_TARGETS chooses the targets (default:
 # all).  A crashing input is kept next to this script as
@@ -13,15 +13,16 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${FUZZ_SECONDS:-30}
 runs=${FUZZ_RUNS:--1}
-targets=${FUZZ_TARGETS:-header recover}
+targets=${FUZZ_TARGETS:-header recover heap}
 base=/dev/shm
 [ -w "$base" ] || base=${TMPDIR:-/tmp}
 work=$(mktemp -d "$base/pmemcrypt-fuzz.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 
 # The longest input of each target: header area, flags and a key; flags
-# and the metadata of the fuzzed pools.
-declare -A max_len=([header]=8257 [recover]=32768)
+# and the metadata of the fuzzed pools; heap header, chunk table and the
+# starts of 31 chunks.
+declare -A max_len=([header]=8257 [recover]=32768 [heap]=24064)
 
 set -- $targets
 echo "1..$((2 * $#))"

@@ -141,10 +141,9 @@ static int boot_table(struct pcobj_heap *h)
 	return 0;
 }
 
-int heap_boot(struct pcobj_heap *h, struct pmemcrypt_pool *pool,
-	      const struct pcobj_hdr *hdr)
+int heap_boot(struct pcobj_heap *h, struct pmemcrypt_pool *pool, char *base,
+	      uint64_t size, const struct pcobj_hdr *hdr)
 {
-	uint64_t size = pmemcrypt_pool_size(pool);
 	uint64_t want_n, want_off;
 	int ret;
 
@@ -162,7 +161,7 @@ int heap_boot(struct pcobj_heap *h, struct pmemcrypt_pool *pool,
 				 (unsigned long)hdr->chunks_off,
 				 (unsigned long)size);
 	h->pool = pool;
-	h->base = pmemcrypt_pool_base(pool);
+	h->base = base;
 	h->size = size;
 	h->table_off = hdr->table_off;
 	h->chunks_off = hdr->chunks_off;
@@ -538,4 +537,20 @@ uint64_t heap_next(struct pcobj_heap *h, uint64_t off)
 	}
 	pthread_mutex_unlock(&h->lock);
 	return found;
+}
+
+int heap_check_root(struct pcobj_heap *h, const struct pcobj_hdr *hdr)
+{
+	struct pcobj_block b;
+
+	if (!hdr->root_off && !hdr->root_size)
+		return 0;
+	if (heap_lookup(h, hdr->root_off, &b) || hdr->root_size == 0 ||
+	    hdr->root_size > block_usable(&b))
+		return pcobj_err(EINVAL,
+				 "object heap: the root object (%lu bytes at "
+				 "%lu) is not an allocated object",
+				 (unsigned long)hdr->root_size,
+				 (unsigned long)hdr->root_off);
+	return 0;
 }

@@ -51,9 +51,14 @@ struct pcobj_heap {
 
 /* The chunk count and first chunk of a heap in size bytes of data. */
 void heap_geometry(uint64_t size, uint64_t *nchunks, uint64_t *chunks_off);
-/* Validates the media's heap metadata and builds the DRAM state. */
-int heap_boot(struct pcobj_heap *h, struct pmemcrypt_pool *pool,
-	      const struct pcobj_hdr *hdr);
+/*
+ * Validates the heap metadata in the data at base (the view of pool,
+ * size bytes) and builds the DRAM state.
+ */
+int heap_boot(struct pcobj_heap *h, struct pmemcrypt_pool *pool, char *base,
+	      uint64_t size, const struct pcobj_hdr *hdr);
+/* Checks that the header's root names an allocated object, or none. */
+int heap_check_root(struct pcobj_heap *h, const struct pcobj_hdr *hdr);
 void heap_cleanup(struct pcobj_heap *h);
 
 /* Reserves a block for size bytes of data (may create a run). */

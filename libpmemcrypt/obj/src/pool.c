@@ -15,6 +15,7 @@
 #include <libpmemcrypt.h>
 
 #include "err.h"
+#include "hdr.h"
 #include "keysrc.h"
 #include "pool.h"
 #include "registry.h"
@@ -87,49 +88,6 @@ static int heap_format(struct pmemcrypt_pool *pool, const char *layout)
 	return ret ? pcobj_err_lib(ret, "create: heap") : 0;
 }
 
-/* Checks the header's identity and version; copies it to hdr. */
-static int hdr_check(PMEMobjpool *pop, const char *layout,
-		     struct pcobj_hdr *hdr)
-{
-	const char *stored = pop->base + PCOBJ_LAYOUT_OFF;
-
-	memcpy(hdr, pop->base, sizeof(*hdr));
-	if (memcmp(hdr->magic, PCOBJ_MAGIC, PCOBJ_MAGIC_LEN))
-		return pcobj_err(EINVAL, "not an object pool (no heap header "
-					 "in its data)");
-	if (hdr->major != PCOBJ_MAJOR || hdr->incompat)
-		return pcobj_err(EINVAL,
-				 "object heap version %u with features 0x%lx: "
-				 "this library reads version %u only",
-				 hdr->major, (unsigned long)hdr->incompat,
-				 PCOBJ_MAJOR);
-	if (!memchr(stored, 0, PCOBJ_LAYOUT_MAX))
-		return pcobj_err(EINVAL, "object heap: unterminated layout");
-	if (layout && strcmp(layout, stored))
-		return pcobj_err(EINVAL, "wrong layout: the pool has \"%.64s\"",
-				 stored);
-	if (!hdr->uuid_lo)
-		return pcobj_err(EINVAL, "object heap: pool id is 0");
-	return 0;
-}
-
-/* Checks the root pointer against the heap. */
-static int root_check(PMEMobjpool *pop, const struct pcobj_hdr *hdr)
-{
-	struct pcobj_block b;
-
-	if (!hdr->root_off && !hdr->root_size)
-		return 0;
-	if (heap_lookup(&pop->heap, hdr->root_off, &b) || hdr->root_size == 0 ||
-	    hdr->root_size > block_usable(&b))
-		return pcobj_err(EINVAL,
-				 "object heap: the root object (%lu bytes at "
-				 "%lu) is not an allocated object",
-				 (unsigned long)hdr->root_size,
-				 (unsigned long)hdr->root_off);
-	return 0;
-}
-
 /* Advances the stored run id: locks of the last run are stale. */
 static int next_run(PMEMobjpool *pop, const struct pcobj_hdr *hdr)
 {
@@ -167,19 +125,15 @@ static PMEMobjpool *attach(struct pmemcrypt_pool *pool, const char *layout)
 			? TX_DECLARE_MAX
 			: 0;
 	pop->hdr = (struct pcobj_hdr *)pop->base;
-	if (pop->size < PCOBJ_HDR_SIZE) {
-		pcobj_err(EINVAL, "not an object pool (too small)");
-		goto fail;
-	}
-	ret = hdr_check(pop, layout, &hdr);
+	ret = hdr_read(pop->base, pop->size, layout, &hdr);
 	if (!ret)
-		ret = heap_boot(&pop->heap, pool, &hdr);
+		ret = heap_boot(&pop->heap, pool, pop->base, pop->size, &hdr);
 	if (ret)
 		goto fail;
 	pop->uuid_lo = hdr.uuid_lo;
 	pop->root_off = hdr.root_off;
 	pop->root_size = hdr.root_size;
-	if (root_check(pop, &hdr) || next_run(pop, &hdr))
+	if (heap_check_root(&pop->heap, &hdr) || next_run(pop, &hdr))
 		goto fail_heap;
 	pthread_mutex_init(&pop->root_lock, NULL);
 	pthread_mutex_init(&pop->list_lock, NULL);
