@@ -60,5 +60,7 @@ install-libpmemcrypt-obj: $(LIBPCOBJ_SO) $(LIBPCOBJ_PC)
 		$(DESTDIR)$(includedir)/pmemcrypt-obj/libpmemobj.h
 	install -D -m 0644 $(LIBPCOBJ_INCLUDE)/libpmemobj/macros.h \
 		$(DESTDIR)$(includedir)/pmemcrypt-obj/libpmemobj/macros.h
+	install -D -m 0644 $(LIBPCOBJ_INCLUDE)/libpmemcrypt-obj.h \
+		$(DESTDIR)$(includedir)/pmemcrypt-obj/libpmemcrypt-obj.h
 	install -D -m 0644 $(LIBPCOBJ_PC) \
 		$(DESTDIR)$(pkgconfigdir)/libpmemcrypt-obj.pc

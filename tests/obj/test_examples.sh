@@ -20,6 +20,7 @@ lib=$build/libpmemcrypt/obj
 pc=$build/tools/pmemcrypt/pmemcrypt
 [ -d "$examples" ] || { echo "# $examples is missing (make deps)"; exit 1; }
 [ -e "$lib/libpmemcrypt-obj.so" ] || { echo "# $lib is not built"; exit 1; }
+[ -x "$pc" ] || { echo "# $pc is not built"; exit 1; }
 tmp=$(mktemp -d /tmp/pmemcrypt-examples.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 umask 077
@@ -82,6 +83,32 @@ int main(int argc, char **argv)
 }
 EOF
 
+# Heap metadata written with the key, as a crafted or damaged pool holds it.
+cat >"$src/corrupt.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <libpmemcrypt.h>
+int main(int argc, char **argv)
+{
+	struct pmemcrypt_key *key = NULL;
+	struct pmemcrypt_pool *pool = NULL;
+	uint64_t v;
+
+	if (argc != 5)
+		return 2;
+	v = strtoull(argv[4], NULL, 0);
+	if (pmemcrypt_key_from_file(&key, argv[2]) ||
+	    pmemcrypt_pool_open(&pool, argv[1], key, 0) ||
+	    pmemcrypt_write(pool, &v, 8, strtoull(argv[3], NULL, 0)) ||
+	    pmemcrypt_pool_close(&pool)) {
+		fprintf(stderr, "%s\n", pmemcrypt_errormsg());
+		return 1;
+	}
+	pmemcrypt_key_delete(&key);
+	return 0;
+}
+EOF
+
 # Only the flags differ from a libpmemobj build.
 cflags="-std=gnu11 -O1 -g -I$top/libpmemcrypt/obj/include -I$src \
 	-I$src/map -I$src/hashmap -I$src/tree_map -I$src/list_map"
@@ -109,8 +136,11 @@ build_one() {
 	build_one mapcli "$src/map/mapcli.c" $maps
 	build_one mkpool "$src/mkpool.c"
 }
+check "build the corrupting helper" cc -std=gnu11 -I"$top/libpmemcrypt/include" \
+	-o "$bin/corrupt" "$src/corrupt.c" "$build/libpmemcrypt/libpmemcrypt.so" \
+	-Wl,-rpath,"$build/libpmemcrypt"
 for p in btree string_store_writer string_store_reader queue data_store \
-	mapcli mkpool; do
+	mapcli mkpool corrupt; do
 	[ -x "$bin/$p" ] || { echo "1..$n"; exit 1; }
 done
 
@@ -244,10 +274,42 @@ for engine in software hardware; do
 			{ cat "$tmp/wk.out"; echo "no clear error, or pool changed"; return 1; }
 	}
 	check "$engine: a wrong key is refused and the pool is unchanged" wrong_key
-	if [ -x "$pc" ]; then
-		check "$engine: pmemcrypt check passes on every pool after the runs" \
-			sh -c 'for f in "$@"; do "'"$pc"'" check "$f" --key-file "'"$tmp/key"'" >/dev/null || exit 1; done' \
-			sh "$dir"/crash-* "$dir"/mc-* "$dir"/ds-*
-	fi
+	check "$engine: pmemcrypt check passes on every pool after the runs" \
+		sh -c 'for f in "$@"; do "'"$pc"'" check "$f" --key-file "'"$tmp/key"'" --no-progress >/dev/null || exit 1; done' \
+		sh "$dir"/crash-* "$dir"/mc-* "$dir"/ds-*
+	heap_info() {
+		"$pc" info "$dir/mc-ctree" --key-file "$tmp/key" >"$tmp/info.json" &&
+			python3 - "$tmp/info.json" <<'PY'
+import json, sys
+h = json.load(open(sys.argv[1]))["object_heap"]
+types = {t["type_num"]: t["objects"] for t in h["types"]}
+assert h["layout"] == "map" and h["status"] == "ok", h
+assert h["objects"] == sum(types.values()) >= 3200, h
+assert 0 < h["allocated_bytes"] <= h["heap_bytes"], h
+PY
+	}
+	check "$engine: pmemcrypt info with the key shows layout, usage and objects by type" \
+		heap_info
+	check "$engine: pmemcrypt info without a key shows no heap" \
+		sh -c '! "$1" info "$2" | grep -q object_heap' sh "$pc" "$dir/mc-ctree"
+	damaged() {
+		local before
+		cp "$dir/btree" "$dir/damaged"
+		# chunk 0's table word: a span past the end of the heap
+		"$bin/corrupt" "$dir/damaged" "$tmp/key" 4096 0xffff00000001 || return 1
+		"$pc" check "$dir/damaged" --key-file "$tmp/key" --no-progress \
+			>"$tmp/check.json" 2>"$tmp/check.err"
+		[ $? -eq 3 ] || { echo "check did not exit 3"; return 1; }
+		grep -q '"status":"damaged"' "$tmp/check.json" &&
+			grep -q "table word" "$tmp/check.json" || return 1
+		before=$(sha256sum <"$dir/damaged")
+		if "$bin/btree" "$dir/damaged" p >"$tmp/bt.out" 2>&1; then
+			echo "btree opened a damaged heap"
+			return 1
+		fi
+		[ "$(sha256sum <"$dir/damaged")" = "$before" ]
+	}
+	check "$engine: a damaged heap: check exits 3 and says where, the example is refused, the file unchanged" \
+		damaged
 done
 echo "1..$n"

@@ -15,8 +15,8 @@ static const char check_usage[] =
 	"usage: pmemcrypt check <pool> [--repair] <key option>\n"
 	"\n"
 	"Verify that every mapped unit of the pool decrypts and that its map\n"
-	"and logs are consistent; print a JSON report.  Exits 3 when errors\n"
-	"are found.\n"
+	"and logs are consistent, and an object pool's heap too; print a JSON\n"
+	"report.  Exits 3 when errors are found.\n"
 	"\n"
 	"  -r, --repair          rewrite a corrupt header copy\n"
 	PROGRESS_HELP
@@ -28,12 +28,15 @@ static const char check_usage[] =
 /* The report as JSON: what was checked, found and repaired. */
 static struct json_object *report_json(const char *path,
 				       const struct pmemcrypt_check_report *r,
-				       int headers_repaired)
+				       int headers_repaired,
+				       struct json_object *heap)
 {
 	struct json_object *obj = json_object_new_object();
 
-	if (!obj)
+	if (!obj) {
+		json_object_put(heap);
 		return NULL;
+	}
 	json_add_str(obj, "path", path);
 	json_add_u64(obj, "units_mapped", r->units_mapped);
 	json_add_u64(obj, "units_unmapped", r->units_unmapped);
@@ -41,6 +44,8 @@ static struct json_object *report_json(const char *path,
 	json_add_u64(obj, "headers_repaired", headers_repaired);
 	json_add_u64(obj, "errors", r->errors);
 	json_add_str(obj, "status", r->errors ? "damaged" : "ok");
+	if (heap)
+		json_object_object_add(obj, "object_heap", heap);
 	return obj;
 }
 
@@ -100,6 +105,8 @@ static int run_check(struct pmemcrypt_pool *pool, const struct check_args *a,
 		     int repaired)
 {
 	struct pmemcrypt_check_report report = {0};
+	struct json_object *heap = NULL;
+	uint64_t heap_errors = 0;
 	struct progress bar;
 	int ret, err;
 
@@ -108,13 +115,15 @@ static int run_check(struct pmemcrypt_pool *pool, const struct check_args *a,
 	progress_end(&bar);
 	if (ret && !report.errors)
 		return fail("check", a->path, ret);
+	if (!ret)
+		heap = objheap_json(pool, &heap_errors);
 	/* errors found: the report first, then the library's summary */
-	err = json_print(report_json(a->path, &report, repaired));
+	err = json_print(report_json(a->path, &report, repaired, heap));
 	if (err)
 		return fail_errno("check", a->path, err, "cannot print");
 	if (ret)
 		return fail("check", a->path, ret);
-	return report.errors ? EXIT_CORRUPT : EXIT_OK;
+	return report.errors || heap_errors ? EXIT_CORRUPT : EXIT_OK;
 }
 
 /* pmemcrypt check <pool> [--repair] <key option> */

@@ -48,11 +48,17 @@ int pool_arg(const char *cmd, int argc, char **argv, int first,
 
 /* info.c: the pool header as JSON on stdout, for info and create */
 int info_print(const char *cmd, const char *path);
+/* The same with the object heap of pool (open), when it has one. */
+int info_print_heap(const char *cmd, const char *path,
+		    struct pmemcrypt_pool *pool);
 const char *engine_protection(enum pmemcrypt_engine engine);
 
 /* json.c */
 struct json_object;
 int json_print(struct json_object *obj);
+/* objheap.c: the pool's object heap, NULL if none; counts its errors */
+struct pmemcrypt_pool;
+struct json_object *objheap_json(struct pmemcrypt_pool *pool, uint64_t *errors);
 void json_add_u64(struct json_object *obj, const char *key, uint64_t val);
 void json_add_str(struct json_object *obj, const char *key, const char *val);
 const char *json_key_type(enum pmemcrypt_key_type type);

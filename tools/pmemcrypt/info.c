@@ -7,16 +7,23 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "key.h"
 
+/* clang-format off */
 static const char info_usage[] =
-	"usage: pmemcrypt info <pool>\n"
+	"usage: pmemcrypt info <pool> [key option]\n"
 	"\n"
 	"Print the public header of a pool as JSON: format version, UUID,\n"
 	"engine and what it protects, cipher, sizes, lanes, the state of\n"
 	"both header copies and the key slots in use.  No key is needed and\n"
-	"none is shown.\n"
+	"none is shown.  With a key, an object pool's heap is shown too:\n"
+	"layout name, heap usage and objects by type.\n"
 	"\n"
-	"  -h, --help            show this help\n";
+	"  -h, --help            show this help\n"
+	"\n"
+	"Key (at most one):\n"
+	KEY_HELP_LINES;
+/* clang-format on */
 
 /*
  * What a pool of an engine protects, in one line: the "protection" field of
@@ -123,31 +130,50 @@ static struct json_object *info_json(const struct pmemcrypt_info *info,
  */
 int info_print(const char *cmd, const char *path)
 {
+	return info_print_heap(cmd, path, NULL);
+}
+
+int info_print_heap(const char *cmd, const char *path,
+		    struct pmemcrypt_pool *pool)
+{
 	struct pmemcrypt_info info;
+	struct json_object *obj, *heap;
+	uint64_t errors = 0;
 	int ret, err;
 
 	ret = pmemcrypt_info_read(&info, path);
 	if (ret && ret != PMEMCRYPT_E_HDR_COPY)
 		return fail(cmd, path, ret);
-	err = json_print(info_json(&info, path));
+	obj = info_json(&info, path);
+	heap = pool && obj ? objheap_json(pool, &errors) : NULL;
+	if (heap)
+		json_object_object_add(obj, "object_heap", heap);
+	err = json_print(obj);
 	if (err)
 		return fail_errno(cmd, path, err, "cannot print");
 	/* one corrupt copy: the header is shown, and the damage reported */
-	return ret ? fail(cmd, path, ret) : EXIT_OK;
+	if (ret)
+		return fail(cmd, path, ret);
+	return errors ? EXIT_CORRUPT : EXIT_OK;
 }
 
-/* pmemcrypt info <pool> */
+/* pmemcrypt info <pool> [key option] */
 int cmd_info(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"help", no_argument, NULL, 'h'},
+		KEY_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
+	struct key_source key = KEY_SOURCE_INIT;
+	struct pmemcrypt_pool *pool = NULL;
 	const char *path;
 	int opt, ret;
 
 	options_begin("info", argv);
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (key_source_parse(&key, KEY_OPT_BASE, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'h':
 			fputs(info_usage, stdout);
@@ -157,5 +183,15 @@ int cmd_info(int argc, char **argv)
 		}
 	}
 	ret = pool_arg("info", argc, argv, optind, &path);
-	return ret ? ret : info_print("info", path);
+	if (ret)
+		return ret;
+	if (!key.given)
+		return info_print("info", path);
+	ret = key_source_check(&key, "info");
+	if (!ret)
+		ret = key_open_pool(&key, "info", path, 0, &pool, NULL);
+	if (ret)
+		return ret;
+	ret = info_print_heap("info", path, pool);
+	return key_close_pool("info", path, &pool, ret);
 }

@@ -51,8 +51,8 @@ enum key_opt {
 	{ "force-password", no_argument, NULL, FORCE_PASSWORD_OPT }
 /* clang-format on */
 
-#define KEY_HELP                                                            \
-	"Key (exactly one):\n"                                              \
+#define KEY_HELP "Key (exactly one):\n" KEY_HELP_LINES
+#define KEY_HELP_LINES                                                      \
 	"      --key-file FILE   32 raw key bytes from FILE ('-': stdin)\n" \
 	"      --passphrase-file FILE\n"                                    \
 	"                        a passphrase from FILE ('-': stdin)\n"     \

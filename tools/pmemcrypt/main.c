@@ -17,7 +17,7 @@ static const char usage_tail[] =
 
 static const struct command commands[] = {
 	{"create", cmd_create, "create a pool in a file or device-dax"},
-	{"info", cmd_info, "print a pool's header as JSON (no key needed)"},
+	{"info", cmd_info, "print a pool's header (and heap) as JSON"},
 	{"check", cmd_check, "verify (and repair) a pool's metadata and data"},
 	{"add-key", cmd_add_key, "add a key slot"},
 	{"remove-key", cmd_remove_key, "remove a key slot"},

@@ -11,16 +11,21 @@ ALL += $(PMEMCRYPT_TOOL) $(PMEMCRYPT_TOOL_INSTALL)
 INSTALL_BIN += $(PMEMCRYPT_TOOL_INSTALL)
 PKG_CHECK += json-c:libjson-c-dev
 
+# It links libpmemcrypt-obj too, for the heaps of object pools (its
+# header alone, not <libpmemobj.h>).
 $(PMEMCRYPT_TOOL_OBJ): EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
-	$(call pkg_cflags,json-c)
+	$(LIBPCOBJ_CFLAGS) $(call pkg_cflags,json-c)
 
-$(PMEMCRYPT_TOOL): $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_DEVLINK)
+$(PMEMCRYPT_TOOL): $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_DEVLINK) \
+		$(LIBPCOBJ_DEVLINK)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(PMEMCRYPT_TOOL_OBJ) \
-		$(LIBPMEMCRYPT_SO_LINK) $(call pkg_libs,json-c)
+		$(LIBPCOBJ_SO_LINK) $(call pkg_libs,json-c)
 
-$(PMEMCRYPT_TOOL_INSTALL): $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_DEVLINK)
+$(PMEMCRYPT_TOOL_INSTALL): $(PMEMCRYPT_TOOL_OBJ) $(LIBPMEMCRYPT_DEVLINK) \
+		$(LIBPCOBJ_DEVLINK)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(PMEMCRYPT_TOOL_OBJ) \
-		$(LIBPMEMCRYPT_SO_LINK_INSTALL) $(call pkg_libs,json-c)
+		$(LIBPCOBJ_DEVLINK) $(LIBPMEMCRYPT_SO_LINK_INSTALL) \
+		$(call pkg_libs,json-c)
