@@ -64,3 +64,6 @@ install-libpmemcrypt-obj: $(LIBPCOBJ_SO) $(LIBPCOBJ_PC)
 		$(DESTDIR)$(includedir)/pmemcrypt-obj/libpmemcrypt-obj.h
 	install -D -m 0644 $(LIBPCOBJ_PC) \
 		$(DESTDIR)$(pkgconfigdir)/libpmemcrypt-obj.pc
+
+# The benchmark against libpmemobj (make bench-obj, part of make bench).
+include libpmemcrypt/obj/bench/module.mk

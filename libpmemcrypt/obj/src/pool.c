@@ -164,6 +164,21 @@ static uint32_t lanes_for(uint64_t size)
 	return lanes < 2 ? 2 : lanes > 16 ? 16 : (uint32_t)lanes;
 }
 
+/*
+ * Units one transaction may change: a sixteenth of the pool (the software
+ * engine keeps as many spare blocks), at least libpmemcrypt's default.
+ * Transactions of object pools grow with the data they hold (rebuilding
+ * a hash map changes every entry).
+ */
+static uint32_t units_per_tx_for(uint64_t size)
+{
+	uint64_t units = size / PMEMCRYPT_UNIT_SIZE / 16;
+
+	return units < 1020	    ? 1020
+	       : units > (1u << 20) ? 1u << 20
+				    : (uint32_t)units;
+}
+
 static uint64_t file_size(int fd)
 {
 	struct stat st;
@@ -228,8 +243,9 @@ PMEMobjpool *pmemobj_create(const char *path, const char *layout,
 	if (!ret)
 		ret = pmemcrypt_config_set_engine(cfg, engine);
 	if (!ret)
-		ret = pmemcrypt_config_set_lanes(cfg, lanes_for(file_size(fd)),
-						 0);
+		ret = pmemcrypt_config_set_lanes(
+			cfg, lanes_for(file_size(fd)),
+			units_per_tx_for(file_size(fd)));
 	if (!ret)
 		ret = pmemcrypt_pool_create_fd(&pool, fd, path, cfg, key);
 	pmemcrypt_config_delete(&cfg);
