@@ -68,10 +68,20 @@ ALL :=
 .PHONY: all check check-build bench demo install clean format deps
 all:
 
+# The install folders, recorded so that what embeds them (the .pc files)
+# is made again when 'make install prefix=...' changes them.
+INSTALL_DIRS_STAMP := $(B)/.install-dirs
+
 # Parts first, then their sub-parts (which may use a part's variables).
 include $(sort $(wildcard */module.mk)) $(sort $(wildcard */*/module.mk))
 
 all: $(ALL)
+
+.PHONY: FORCE
+$(INSTALL_DIRS_STAMP): FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(prefix) $(libdir) $(includedir)' | cmp -s - $@ || \
+		echo '$(prefix) $(libdir) $(includedir)' >$@
 
 $(B)/.deps-ok: Makefile
 	$(Q)mkdir -p $(@D)

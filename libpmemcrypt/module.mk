@@ -61,7 +61,7 @@ $(LIBPMEMCRYPT_DEVLINK): $(LIBPMEMCRYPT_SO)
 	$(Q)ln -sf $(<F) $(@D)/$(LIBPMEMCRYPT_SONAME)
 	$(Q)ln -sf $(LIBPMEMCRYPT_SONAME) $@
 
-$(LIBPMEMCRYPT_PC): libpmemcrypt/libpmemcrypt.pc.in Makefile \
+$(LIBPMEMCRYPT_PC): libpmemcrypt/libpmemcrypt.pc.in Makefile $(INSTALL_DIRS_STAMP) \
 		libpmemcrypt/module.mk $(LIBPMEMCRYPT_H)
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \

@@ -41,7 +41,7 @@ $(LIBPCOBJ_DEVLINK): $(LIBPCOBJ_SO)
 	$(Q)ln -sf $(<F) $(@D)/$(LIBPCOBJ_SONAME)
 	$(Q)ln -sf $(LIBPCOBJ_SONAME) $@
 
-$(LIBPCOBJ_PC): libpmemcrypt/obj/libpmemcrypt-obj.pc.in Makefile \
+$(LIBPCOBJ_PC): libpmemcrypt/obj/libpmemcrypt-obj.pc.in Makefile $(INSTALL_DIRS_STAMP) \
 		libpmemcrypt/obj/module.mk
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's|@prefix@|$(prefix)|' -e 's|@libdir@|$(libdir)|' \

@@ -120,5 +120,34 @@ else
 	not_ok "installed pmemcrypt does not run: $(head -n 3 "$tmp/out")"
 fi
 
+# libpmemcrypt-obj as a libpmemobj program finds it: pkg-config (here
+# with DESTDIR as the sysroot) gives its include folder, whose
+# <libpmemobj.h> is the one the program gets.
+cat >"$tmp/app.c" <<'EOF'
+#include <libpmemobj.h>
+int main(void)
+{
+	PMEMoid o = OID_NULL;
+	TOID_DECLARE(int, 1);
+	return !OID_IS_NULL(o) || pmemobj_direct(o) != NULL;
+}
+EOF
+for f in "$dest/usr/include/pmemcrypt-obj/libpmemobj.h" \
+	"$dest/usr/include/pmemcrypt-obj/libpmemobj/macros.h" \
+	"$dest/usr/include/pmemcrypt-obj/libpmemcrypt-obj.h" \
+	"$ilib/pkgconfig/libpmemcrypt-obj.pc"; do
+	if [ -f "$f" ]; then ok "installed ${f#"$dest"}"; else not_ok "no ${f#"$dest"}"; fi
+done
+if flags=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$ilib/pkgconfig \
+	PKG_CONFIG_ALLOW_SYSTEM_LIBS=1 \
+	pkg-config --cflags --libs libpmemcrypt-obj 2>"$tmp/out") &&
+	# shellcheck disable=SC2086
+	"${CC:-cc}" -std=gnu11 -o "$tmp/app" "$tmp/app.c" $flags >>"$tmp/out" 2>&1 &&
+	LD_LIBRARY_PATH=$ilib "$tmp/app" >>"$tmp/out" 2>&1; then
+	ok "a libpmemobj program builds with pkg-config libpmemcrypt-obj and runs"
+else
+	not_ok "pkg-config libpmemcrypt-obj: $(head -n 5 "$tmp/out")"
+fi
+
 echo "1..$n"
 exit $failed

@@ -21,6 +21,7 @@
 #include <libpmemcrypt.h>
 #include <libpmemobj.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 
 #define POOL (16u << 20)
 #define LAYOUT "test_obj"
@@ -270,6 +271,13 @@ static void test_root(void **state)
 	assert_int_equal(d[0], 'r');
 	assert_int_equal(d[100], 0);
 	pmemobj_close(pop);
+}
+
+static int tag_constr(PMEMobjpool *pop, void *ptr, void *arg)
+{
+	*(uint64_t *)ptr = *(uint64_t *)arg;
+	pmemobj_persist(pop, ptr, 8);
+	return 0;
 }
 
 static int item_constr(PMEMobjpool *pop, void *ptr, void *arg)
@@ -716,6 +724,117 @@ static void test_hostile_heap(void **state)
 	}
 }
 
+#define THREADS 4
+#define TSLOTS 32
+#define TITER 1500
+
+struct troot {
+	PMEMoid slot[THREADS][TSLOTS];
+};
+
+struct targ {
+	PMEMobjpool *pop;
+	struct troot *r;
+	int id;
+};
+
+/* An object's tag: which thread and slot own it. */
+static uint64_t tag(int t, int i)
+{
+	return 0x7a00000000ULL | (uint64_t)t << 16 | (uint64_t)i;
+}
+
+/* Allocates, frees and reallocates in its own slots, every way. */
+static void *worker(void *arg)
+{
+	struct targ *a = arg;
+	PMEMoid *slot = a->r->slot[a->id];
+	unsigned seed = (unsigned)a->id * 7919u + 1;
+
+	for (int n = 0; n < TITER; n++) {
+		int i = rand_r(&seed) % TSLOTS, how = rand_r(&seed) % 3;
+		size_t size = 16 + (size_t)(rand_r(&seed) % 6000);
+
+		if (OID_IS_NULL(slot[i]) && how == 0) {
+			TX_BEGIN(a->pop)
+			{
+				pmemobj_tx_add_range_direct(&slot[i],
+							    sizeof(PMEMoid));
+				slot[i] = pmemobj_tx_alloc(size, 1);
+				*(uint64_t *)pmemobj_direct(slot[i]) =
+					tag(a->id, i);
+			}
+			TX_END
+		} else if (OID_IS_NULL(slot[i])) {
+			uint64_t t = tag(a->id, i);
+
+			if (pmemobj_alloc(a->pop, &slot[i], size, 1, tag_constr,
+					  &t))
+				return (void *)1;
+		} else if (how == 0) {
+			TX_BEGIN(a->pop)
+			{
+				pmemobj_tx_add_range_direct(&slot[i],
+							    sizeof(PMEMoid));
+				pmemobj_tx_free(slot[i]);
+				slot[i] = OID_NULL;
+			}
+			TX_END
+		} else if (how == 1) {
+			pmemobj_free(&slot[i]);
+		} else if (pmemobj_realloc(a->pop, &slot[i], size, 1)) {
+			return (void *)1;
+		}
+	}
+	return NULL;
+}
+
+/* Every slot names its own object, and nothing else is allocated. */
+static void check_slots(PMEMobjpool *pop, struct troot *r)
+{
+	size_t named = 0;
+
+	for (int t = 0; t < THREADS; t++)
+		for (int i = 0; i < TSLOTS; i++) {
+			if (OID_IS_NULL(r->slot[t][i]))
+				continue;
+			named++;
+			assert_int_equal(pmemobj_type_num(r->slot[t][i]), 1);
+			assert_int_equal(
+				*(uint64_t *)pmemobj_direct(r->slot[t][i]),
+				tag(t, i));
+		}
+	assert_int_equal(count_objects(pop, UINT64_MAX), named);
+}
+
+/* Threads allocating and freeing at once, in transactions or not. */
+static void test_threads(void **state)
+{
+	PMEMobjpool *pop = create("threads");
+	struct troot *r = pmemobj_direct(pmemobj_root(pop, sizeof(*r)));
+	struct targ args[THREADS];
+	pthread_t th[THREADS];
+
+	(void)state;
+	for (int t = 0; t < THREADS; t++) {
+		args[t] = (struct targ){pop, r, t};
+		assert_int_equal(pthread_create(&th[t], NULL, worker, &args[t]),
+				 0);
+	}
+	for (int t = 0; t < THREADS; t++) {
+		void *ret;
+
+		assert_int_equal(pthread_join(th[t], &ret), 0);
+		assert_null(ret);
+	}
+	check_slots(pop, r);
+	pmemobj_close(pop);
+	pop = pmemobj_open(th_path("threads"), LAYOUT);
+	assert_non_null(pop);
+	check_slots(pop, pmemobj_direct(pmemobj_root(pop, 1)));
+	pmemobj_close(pop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_lock_reset),
 		cmocka_unit_test(test_hostile_heap),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

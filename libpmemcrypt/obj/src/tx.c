@@ -5,6 +5,7 @@
  * allocations published and frees done by the outermost commit.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,33 @@ struct tx {
 };
 
 static __thread struct tx tx;
+static pthread_key_t tx_key;
+static pthread_once_t tx_key_once = PTHREAD_ONCE_INIT;
+
+/* At thread exit: the arrays of the thread's transaction state. */
+static void tx_thread_end(void *arg)
+{
+	struct tx *t = arg;
+
+	free(t->envs);
+	free(t->allocs);
+	free(t->frees);
+	free(t->locks);
+	memset(t, 0, sizeof(*t));
+}
+
+static void tx_key_make(void)
+{
+	pthread_key_create(&tx_key, tx_thread_end);
+}
+
+/* Arms tx_thread_end for the calling thread (before its first array). */
+static void tx_arm(void)
+{
+	pthread_once(&tx_key_once, tx_key_make);
+	if (!pthread_getspecific(tx_key))
+		pthread_setspecific(tx_key, &tx);
+}
 
 /* Makes room for one more element in an array of the transaction. */
 static int grow(void **arr, size_t *cap, size_t n, size_t elem)
@@ -54,6 +82,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 
 	if (n < *cap)
 		return 0;
+	tx_arm();
 	ncap = *cap ? *cap * 2 : 8;
 	p = realloc(*arr, ncap * elem);
 	if (!p)
@@ -161,8 +190,10 @@ static int take_params(va_list ap)
 static int push_env(jmp_buf *env)
 {
 	if (tx.depth >= tx.nenvs) {
-		jmp_buf **p = realloc(tx.envs, (tx.nenvs + 8) * sizeof(*p));
+		jmp_buf **p;
 
+		tx_arm();
+		p = realloc(tx.envs, (tx.nenvs + 8) * sizeof(*p));
 		if (!p)
 			return ENOMEM;
 		tx.envs = p;
