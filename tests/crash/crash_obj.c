@@ -281,7 +281,7 @@ static void describe(char *s, size_t len, PMEMoid o)
 
 	if (OID_IS_NULL(o))
 		snprintf(s + n, len - n, " -");
-	else if (pmemobj_type_num(o) == UINT64_MAX)
+	else if (pmemobj_alloc_usable_size(o) == 0)
 		snprintf(s + n, len - n, " DANGLING");
 	else
 		snprintf(s + n, len - n, " %lu:%lx:%lx:%zu",

@@ -223,14 +223,20 @@ size_t pmemobj_alloc_usable_size(PMEMoid oid)
 	return block_usable(&b);
 }
 
+/*
+ * The type number in the header before the object's data.  As with
+ * libpmemobj it is not checked that oid names an object (tree examples
+ * call this at every step); only that the header lies in the pool.
+ */
 uint64_t pmemobj_type_num(PMEMoid oid)
 {
-	PMEMobjpool *pop;
-	struct pcobj_block b;
+	PMEMobjpool *pop = pmemobj_pool_by_oid(oid);
+	struct pcobj_obj_hdr oh;
 
-	if (OID_IS_NULL(oid) || object_in(oid, &pop, &b, 1))
+	if (!pop || oid.off < PCOBJ_OBJ_HDR_SIZE || oid.off > pop->size)
 		return UINT64_MAX;
-	return ((struct pcobj_obj_hdr *)(pop->base + b.off))->type_num;
+	memcpy(&oh, pop->base + oid.off - PCOBJ_OBJ_HDR_SIZE, sizeof(oh));
+	return oh.type_num;
 }
 
 PMEMoid pmemobj_first(PMEMobjpool *pop)
