@@ -30,6 +30,38 @@ MAN3_ALIASES.pmemcrypt_pool_add_key := pmemcrypt_pool_remove_key \
 MAN3_ALIASES.pmemcrypt_info_read := pmemcrypt_cipher_name \
 	pmemcrypt_key_type_name pmemcrypt_pool_check
 MAN3_ALIASES.pmemcrypt_errormsg := pmemcrypt_strerror
+# libpmemcrypt-obj
+MAN3_ALIASES.pmemobj_open := pmemobj_create pmemobj_close pmemobj_check \
+	pmemobj_errormsg pmemobj_check_version
+MAN3_ALIASES.pmemobj_direct := pmemobj_oid pmemobj_pool_by_oid \
+	pmemobj_pool_by_ptr
+MAN3_ALIASES.pmemobj_root := pmemobj_root_construct pmemobj_root_size
+MAN3_ALIASES.pmemobj_alloc := pmemobj_xalloc pmemobj_zalloc pmemobj_realloc \
+	pmemobj_zrealloc pmemobj_strdup pmemobj_free \
+	pmemobj_alloc_usable_size pmemobj_type_num
+MAN3_ALIASES.pmemobj_first := pmemobj_next
+MAN3_ALIASES.pmemobj_persist := pmemobj_xpersist pmemobj_flush \
+	pmemobj_xflush pmemobj_drain pmemobj_memcpy_persist \
+	pmemobj_memset_persist pmemobj_memcpy pmemobj_memmove pmemobj_memset
+MAN3_ALIASES.pmemobj_tx_begin := pmemobj_tx_lock pmemobj_tx_xlock \
+	pmemobj_tx_abort pmemobj_tx_commit pmemobj_tx_end pmemobj_tx_process \
+	pmemobj_tx_stage pmemobj_tx_errno pmemobj_tx_set_failure_behavior \
+	pmemobj_tx_get_failure_behavior pmemobj_tx_add_range \
+	pmemobj_tx_add_range_direct pmemobj_tx_xadd_range \
+	pmemobj_tx_xadd_range_direct pmemobj_tx_alloc pmemobj_tx_zalloc \
+	pmemobj_tx_xalloc pmemobj_tx_realloc pmemobj_tx_zrealloc \
+	pmemobj_tx_strdup pmemobj_tx_xstrdup pmemobj_tx_free pmemobj_tx_xfree
+MAN3_ALIASES.pmemobj_reserve := pmemobj_xreserve pmemobj_set_value \
+	pmemobj_defer_free pmemobj_publish pmemobj_tx_publish pmemobj_cancel
+MAN3_ALIASES.pmemobj_list_insert := pmemobj_list_insert_new \
+	pmemobj_list_remove pmemobj_list_move
+MAN3_ALIASES.pmemobj_mutex_zero := pmemobj_mutex_lock \
+	pmemobj_mutex_timedlock pmemobj_mutex_trylock pmemobj_mutex_unlock \
+	pmemobj_rwlock_zero pmemobj_rwlock_rdlock pmemobj_rwlock_wrlock \
+	pmemobj_rwlock_tryrdlock pmemobj_rwlock_trywrlock \
+	pmemobj_rwlock_unlock pmemobj_cond_zero pmemobj_cond_broadcast \
+	pmemobj_cond_signal pmemobj_cond_wait
+MAN3_ALIASES.pmemcrypt_obj_stats := pmemcrypt_obj_stats_free
 
 MAN3_WITH_ALIASES := $(patsubst MAN3_ALIASES.%,%,$(filter MAN3_ALIASES.%,$(.VARIABLES)))
 MAN_ALIAS_PAGES := $(foreach p,$(MAN3_WITH_ALIASES), \

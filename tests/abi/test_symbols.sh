@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # test_symbols.sh -- the exported symbols, the version script, the public
-# header and the man pages agree, both ways: every symbol the shared
-# object exports is in the map under its version, declared in the header
-# and documented in a man(3) page (its own, or an alias page from
+# headers and the man pages agree, both ways, for libpmemcrypt and
+# libpmemcrypt-obj: every symbol a shared object exports is in its map
+# under its version, declared in its headers and documented in a man(3)
+# page (its own, or an alias page from
 # doc/module.mk); every map entry is exported, every function the header
 # declares is in the map, every man(3) page and alias names an exported
 # function.  Prints TAP.
@@ -17,27 +18,45 @@ cd "$top" || exit 1
 tmp=$(mktemp -d /tmp/pmemcrypt-symbols.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-so=$build/libpmemcrypt/libpmemcrypt.so
-header=libpmemcrypt/include/libpmemcrypt.h
 for tool in nm "${CC:-cc}" python3; do
 	command -v "$tool" >/dev/null ||
 		{ echo "1..0 # SKIP $tool is not installed"; exit 77; }
 done
 
-# Defined dynamic symbols as "name version default(0|1) type".
-nm -D --defined-only "$so" | awk '$2 != "A" {
-	split($3, p, "@"); def = $3 ~ /@@/
-	print p[1], (def ? p[3] : p[2]), def, $2 }' >"$tmp/exported"
-# Functions the header declares, as the compiler sees them.
-echo "#include <libpmemcrypt.h>" |
-	"${CC:-cc}" -std=gnu11 -I"${header%/*}" -x c - -fsyntax-only \
-		-aux-info "$tmp/aux" 2>"$tmp/cc-err"
-grep -F "$header:" "$tmp/aux" >"$tmp/declared"
+# Each library: its shared object, version script and public headers.
+# (libpmemcrypt-obj's <libpmemobj.h> includes <libpmemobj/macros.h>.)
+libs="libpmemcrypt libpmemcrypt-obj"
+so_libpmemcrypt=$build/libpmemcrypt/libpmemcrypt.so
+map_libpmemcrypt=libpmemcrypt/libpmemcrypt.map
+headers_libpmemcrypt="libpmemcrypt/include/libpmemcrypt.h"
+so_libpmemcrypt_obj=$build/libpmemcrypt/obj/libpmemcrypt-obj.so
+map_libpmemcrypt_obj=libpmemcrypt/obj/libpmemcrypt-obj.map
+headers_libpmemcrypt_obj="libpmemcrypt/obj/include/libpmemobj.h
+	libpmemcrypt/obj/include/libpmemcrypt-obj.h"
+for lib in $libs; do
+	v=${lib//-/_}
+	so_var=so_$v headers_var=headers_$v
+	# Defined dynamic symbols as "name version default(0|1) type".
+	nm -D --defined-only "${!so_var}" | awk '$2 != "A" {
+		split($3, p, "@"); def = $3 ~ /@@/
+		print p[1], (def ? p[3] : p[2]), def, $2 }' >"$tmp/exported.$lib"
+	# Functions the headers declare, as the compiler sees them.
+	: >"$tmp/declared.$lib"
+	for header in ${!headers_var}; do
+		echo "#include <${header##*/}>" |
+			"${CC:-cc}" -std=gnu11 -I"${header%/*}" \
+				-Ilibpmemcrypt/include -x c - -fsyntax-only \
+				-aux-info "$tmp/aux" 2>"$tmp/cc-err"
+		grep -F "$header:" "$tmp/aux" >>"$tmp/declared.$lib"
+	done
+	map_var=map_$v
+	echo "$lib ${!map_var}" >>"$tmp/libs"
+done
 
-python3 - "$tmp" "$header" "$build/doc/man" <<'PY'
+python3 - "$tmp" "$build/doc/man" <<'PY'
 import os, re, sys
 
-tmp, header, mandir = sys.argv[1:]
+tmp, mandir = sys.argv[1:]
 n = 0
 failed = False
 
@@ -50,43 +69,47 @@ def check(desc, bad):
     else:
         print(f"ok {n} - {desc}")
 
-# exported: {(name, version)}, defaults: {name: [versions]}
-exported, defaults, types = set(), {}, {}
-for line in open(os.path.join(tmp, "exported")):
-    name, ver, default, typ = line.split()
-    exported.add((name, ver))
-    types[name] = typ
-    if default == "1":
-        defaults.setdefault(name, []).append(ver)
-names = {n_ for n_, _ in exported}
+names = set()
+for lib, mapfile in (l.split() for l in open(os.path.join(tmp, "libs"))):
+    # exported: {(name, version)}, defaults: {name: [versions]}
+    exported, defaults, types = set(), {}, {}
+    for line in open(os.path.join(tmp, f"exported.{lib}")):
+        name, ver, default, typ = line.split()
+        exported.add((name, ver))
+        types[name] = typ
+        if default == "1":
+            defaults.setdefault(name, []).append(ver)
+    lib_names = {n_ for n_, _ in exported}
+    names |= lib_names
 
-# the map: {(name, node)} of global entries
-text = re.sub(r"#.*", "", open("libpmemcrypt/libpmemcrypt.map").read())
-mapped = set()
-for node, body in re.findall(r"([\w.]+)\s*\{(.*?)\}", text, re.S):
-    glob = re.split(r"\blocal\s*:", body)[0]
-    glob = re.sub(r"\bglobal\s*:", "", glob)
-    for sym in re.findall(r"([\w*?]+)\s*;", glob):
-        mapped.add((sym, node))
-mapped_names = {s for s, _ in mapped}
+    # the map: {(name, node)} of global entries
+    text = re.sub(r"#.*", "", open(mapfile).read())
+    mapped = set()
+    for node, body in re.findall(r"([\w.]+)\s*\{(.*?)\}", text, re.S):
+        glob = re.split(r"\blocal\s*:", body)[0]
+        glob = re.sub(r"\bglobal\s*:", "", glob)
+        for sym in re.findall(r"([\w*?]+)\s*;", glob):
+            mapped.add((sym, node))
+    mapped_names = {s for s, _ in mapped}
 
-declared = set()
-for line in open(os.path.join(tmp, "declared")):
-    m = re.search(r"\*/\s*extern\s+[^(]*?\b(\w+)\s*\(", line)
-    if m:
-        declared.add(m.group(1))
+    declared = set()
+    for line in open(os.path.join(tmp, f"declared.{lib}")):
+        m = re.search(r"\*/\s*extern\s+[^(]*?\b(\w+)\s*\(", line)
+        if m:
+            declared.add(m.group(1))
 
-check("the header declares functions (compiler's -aux-info)", set() if declared else {"none found"})
-check("every exported symbol is in the version script under its version",
-      {f"{s}@{v}" for s, v in exported if (s, v) not in mapped})
-check("every version-script entry is exported under its version",
-      {f"{s}@{v}" for s, v in mapped if (s, v) not in exported})
-check("every exported symbol is a function with one default version",
-      {s for s in names if len(defaults.get(s, [])) != 1 or types[s] not in "TW"})
-check("every exported symbol is declared in libpmemcrypt.h",
-      names - declared)
-check("every function libpmemcrypt.h declares is in the version script",
-      declared - mapped_names)
+    check(f"{lib}: the headers declare functions (compiler's -aux-info)",
+          set() if declared else {"none found"})
+    check(f"{lib}: every exported symbol is in the version script under its version",
+          {f"{s}@{v}" for s, v in exported if (s, v) not in mapped})
+    check(f"{lib}: every version-script entry is exported under its version",
+          {f"{s}@{v}" for s, v in mapped if (s, v) not in exported})
+    check(f"{lib}: every exported symbol is a function with one default version",
+          {s for s in lib_names if len(defaults.get(s, [])) != 1 or types[s] not in "TW"})
+    check(f"{lib}: every exported symbol is declared in its headers",
+          lib_names - declared)
+    check(f"{lib}: every function its headers declare is in the version script",
+          declared - mapped_names)
 
 # man(3): a page is doc/man/<page>.3.md (built to <mandir>/<page>.3); an
 # alias is a built file holding ".so man3/<page>.3" (doc/module.mk)
