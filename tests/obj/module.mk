@@ -18,9 +18,9 @@ OBJ_TEST := $(B)/tests/obj/test_obj
 TESTS += $(OBJ_TEST)
 
 $(OBJ_TEST).o: EXTRA_CFLAGS = $(LIBPCOBJ_CFLAGS) $(LIBPMEMCRYPT_CFLAGS) \
-	$(call pkg_cflags,cmocka libcrypto)
+	$(call pkg_cflags,cmocka libcrypto libkeyutils)
 
 $(OBJ_TEST): $(OBJ_TEST).o $(LIBPCOBJ_DEVLINK)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPCOBJ_SO_LINK) \
-		$(call pkg_libs,cmocka libcrypto)
+		$(call pkg_libs,cmocka libcrypto libkeyutils)

@@ -260,6 +260,21 @@ for engine in software hardware; do
 	if [ "$engine" = software ]; then
 		check "$engine: no pool file holds a written string in plaintext" \
 			no_plaintext "$dir/strings" "$dir/queue" "$dir/btree"
+		keys_hidden() {
+			python3 - "$@" <<'PY'
+import struct, sys
+# keys mapcli_run inserted and kept (k * 1000003), as the maps store them
+keys = [struct.pack("<Q", k * 1000003) for k in range(101, 301, 20)]
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    found = [k for k in keys if k in data]
+    if found:
+        sys.exit(f"{path}: {len(found)} of {len(keys)} keys in plaintext")
+PY
+		}
+		check "$engine: no map pool holds the inserted keys in plaintext" \
+			keys_hidden "$dir/mc-ctree" "$dir/mc-hashmap_tx" \
+			"$dir/mc-btree"
 	fi
 	wrong_key() {
 		local before after

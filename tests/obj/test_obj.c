@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <keyutils.h>
 #include <libpmemcrypt.h>
 #include <libpmemobj.h>
 #include <openssl/evp.h>
@@ -235,6 +236,46 @@ static void test_key_missing_or_wrong(void **state)
 	assert_int_equal(errno, EKEYREJECTED);
 	th_hash_file(p, after);
 	assert_memory_equal(before, after, sizeof(before));
+	setenv("PMEMCRYPT_KEY", saved, 1);
+	free(saved);
+}
+
+/* The key as a keyring key named in PMEMCRYPT_KEY, in both spellings. */
+static void test_keyring_key(void **state)
+{
+	char *saved = strdup(getenv("PMEMCRYPT_KEY"));
+	uint8_t raw[PMEMCRYPT_KEY_SIZE];
+	char desc[64], env[96], p[4096];
+	PMEMobjpool *pop;
+	key_serial_t k;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s", th_path("keyring"));
+	pmemobj_close(create("keyring"));
+	snprintf(desc, sizeof(desc), "pmemcrypt-obj-test-%d", (int)getpid());
+	th_raw_bytes(raw, 7);
+	k = add_key("user", desc, raw, sizeof(raw), KEY_SPEC_PROCESS_KEYRING);
+	if (k < 0) {
+		free(saved);
+		print_message("# SKIP keyring unavailable: add_key: %s\n",
+			      strerror(errno));
+		skip();
+	}
+	snprintf(env, sizeof(env), "keyring:%s", desc);
+	setenv("PMEMCRYPT_KEY", env, 1);
+	pop = pmemobj_open(p, LAYOUT);
+	assert_non_null(pop);
+	pmemobj_close(pop);
+	snprintf(env, sizeof(env), "keyring:user:%s", desc);
+	setenv("PMEMCRYPT_KEY", env, 1);
+	pop = pmemobj_open(p, LAYOUT);
+	assert_non_null(pop);
+	pmemobj_close(pop);
+	setenv("PMEMCRYPT_KEY", "keyring:pmemcrypt-obj-no-such-key", 1);
+	assert_null(pmemobj_open(p, LAYOUT));
+	assert_int_equal(errno, ENOKEY);
+	assert_msg("PMEMCRYPT_KEY");
+	keyctl_invalidate(k);
 	setenv("PMEMCRYPT_KEY", saved, 1);
 	free(saved);
 }
@@ -840,6 +881,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_layout),
 		cmocka_unit_test(test_key_missing_or_wrong),
+		cmocka_unit_test(test_keyring_key),
 		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_atomic_alloc),
 		cmocka_unit_test(test_exhaustion),
