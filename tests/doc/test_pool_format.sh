@@ -33,12 +33,8 @@ head -c 32 /dev/urandom >"$tmp/key"
 	exit 1
 }
 hwsys=$tmp/sys
-region=devices/platform/e820_pmem/ndbus0/region0
-mkdir -p "$hwsys/$region/namespace0.0/block/pmem0" "$hwsys/dev/block"
-echo 4 >"$hwsys/$region/namespace0.0/nstype"
-echo "912345 format-test-key 1" >"$hwsys/$region/namespace0.0/mktme_key"
-ln -s "$hwsys/$region/namespace0.0/block/pmem0" \
-	"$hwsys/dev/block/$(stat -c %Hd:%Ld "$tmp")"
+. "$top/tests/fake_sysfs.sh"
+fake_mktme_sysfs "$hwsys" "$tmp" format-test-key
 PMEMCRYPT_SYSFS_ROOT=$hwsys "$pc" create "$tmp/hw" --size 8M --lanes 4 \
 	--engine hardware --key-file "$tmp/key" --no-progress >/dev/null 2>>"$tmp/err"
 for p in sw8 sw3 sw64 hw; do

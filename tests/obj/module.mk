@@ -8,6 +8,7 @@ OBJ_EXAMPLES_TEST := $(B)/tests/obj/test_examples
 TESTS_ONCE += $(OBJ_EXAMPLES_TEST)
 
 $(OBJ_EXAMPLES_TEST): tests/obj/test_examples.sh tests/obj/crash_mapcli.py \
+		tests/fake_sysfs.sh \
 		$(LIBPCOBJ_DEVLINK) $(B)/tools/pmemcrypt/pmemcrypt
 	$(call test_wrapper,$(B))
 

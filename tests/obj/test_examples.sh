@@ -150,12 +150,8 @@ export PMEMCRYPT_KEY=file:$tmp/key
 
 # The hardware engine on a plain file: a fake sysfs binds its device.
 hwsys=$tmp/sys
-region=devices/platform/e820_pmem/ndbus0/region0
-mkdir -p "$hwsys/$region/namespace0.0/block/pmem0" "$hwsys/dev/block"
-echo 4 >"$hwsys/$region/namespace0.0/nstype"
-echo "912345 examples-key 1" >"$hwsys/$region/namespace0.0/mktme_key"
-ln -s "$hwsys/$region/namespace0.0/block/pmem0" \
-	"$hwsys/dev/block/$(stat -c %Hd:%Ld "$tmp")"
+. "$top/tests/fake_sysfs.sh"
+fake_mktme_sysfs "$hwsys" "$tmp" examples-key
 
 # btree: inserts, look-ups and a sorted listing through separate runs.
 btree_run() {

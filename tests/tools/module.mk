@@ -16,7 +16,10 @@ $(POOL_HELPER): $(B)/tests/tools/pool_helper.o $(LIBPMEMCRYPT_A)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_LIBS)
 
 # tools/pmemcrypt/module.mk is read after this file: name the tool by path.
+$(B)/tests/fake_sysfs.sh: tests/fake_sysfs.sh
+	$(Q)install -D -m 0644 $< $@
+
 $(CLI_TEST): tests/tools/test_cli.sh $(B)/tools/pmemcrypt/pmemcrypt \
-		$(POOL_HELPER)
+		$(POOL_HELPER) $(B)/tests/fake_sysfs.sh
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@

@@ -432,12 +432,8 @@ expect 0 "dump once the helper closed the pool" "$pc" dump "$pool" --key-file "$
 # MKTME key (as tests/lib/test_engine.c does), so the library takes the
 # plain file for media on a bound namespace
 hwsys=$tmp/sys
-region=devices/platform/e820_pmem/ndbus0/region0
-mkdir -p "$hwsys/$region/namespace0.0/block/pmem0" "$hwsys/dev/block"
-echo 4 >"$hwsys/$region/namespace0.0/nstype"
-echo "912345 cli-test-key 1" >"$hwsys/$region/namespace0.0/mktme_key"
-ln -s "$hwsys/$region/namespace0.0/block/pmem0" \
-	"$hwsys/dev/block/$(stat -c %Hd:%Ld "$tmp")"
+. "$here/../fake_sysfs.sh"
+fake_mktme_sysfs "$hwsys" "$tmp" cli-test-key
 expect 0 "create --engine hardware on a bound namespace (fake sysfs)" \
 	env PMEMCRYPT_SYSFS_ROOT="$hwsys" "$pc" create "$tmp/hw" --size 4M \
 	--engine hardware --key-file "$key" --no-progress
