@@ -12,16 +12,18 @@ $(OBJ_EXAMPLES_TEST): tests/obj/test_examples.sh tests/obj/crash_mapcli.py \
 		$(LIBPCOBJ_DEVLINK) $(B)/tools/pmemcrypt/pmemcrypt
 	$(call test_wrapper,$(B))
 
-# The object API's semantics, cmocka, through the shared objects (and
-# libpmemcrypt's own API to craft heap metadata).
-OBJ_TEST := $(B)/tests/obj/test_obj
+# The object API's semantics (test_obj) and its heap under stress
+# (test_obj_heap), cmocka, through the shared objects (and libpmemcrypt's
+# own API to craft heap metadata).
+OBJ_TESTS := $(B)/tests/obj/test_obj $(B)/tests/obj/test_obj_heap
+OBJ_TEST_HELPERS := $(B)/tests/obj/obj_helpers.o
 
-TESTS += $(OBJ_TEST)
+TESTS += $(OBJ_TESTS)
 
-$(OBJ_TEST).o: EXTRA_CFLAGS = $(LIBPCOBJ_CFLAGS) $(LIBPMEMCRYPT_CFLAGS) \
-	$(call pkg_cflags,cmocka libcrypto libkeyutils)
+$(OBJ_TESTS:%=%.o) $(OBJ_TEST_HELPERS): EXTRA_CFLAGS = $(LIBPCOBJ_CFLAGS) \
+	$(LIBPMEMCRYPT_CFLAGS) $(call pkg_cflags,cmocka libcrypto libkeyutils)
 
-$(OBJ_TEST): $(OBJ_TEST).o $(LIBPCOBJ_DEVLINK)
+$(OBJ_TESTS): %: %.o $(OBJ_TEST_HELPERS) $(LIBPCOBJ_DEVLINK)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPCOBJ_SO_LINK) \
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(OBJ_TEST_HELPERS) $(LIBPCOBJ_SO_LINK) \
 		$(call pkg_libs,cmocka libcrypto libkeyutils)

@@ -1,31 +1,26 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * test_obj.c -- object pools through <libpmemobj.h> of libpmemcrypt-obj:
- * pools and layouts, the root object, atomic allocation, transactions
- * (stages, nesting, abort), actions, lists, locks, and heap metadata
- * that does not hold together refused at open.
+ * pools and layouts, keys, the root object, atomic allocation,
+ * transactions (stages, nesting, abort), actions, lists and locks.
  */
 #include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
 #include <cmocka.h>
-#include <keyutils.h>
 #include <libpmemcrypt.h>
 #include <libpmemobj.h>
-#include <openssl/evp.h>
-#include <pthread.h>
+#include <keyutils.h>
 
-#define POOL (16u << 20)
-#define LAYOUT "test_obj"
+#include "obj_helpers.h"
 
 POBJ_LAYOUT_BEGIN(test_obj);
 POBJ_LAYOUT_ROOT(test_obj, struct root_t);
@@ -52,135 +47,6 @@ struct root_t {
 	PMEMmutex lock;
 	uint64_t counter;
 };
-
-static char dir[] = "/tmp/pmemcrypt-obj.XXXXXX";
-static char keyfile[4096];
-
-/* A path in the test's folder (four rotating buffers). */
-static const char *th_path(const char *name)
-{
-	static char buf[4][4096];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-static void th_raw_bytes(uint8_t raw[PMEMCRYPT_KEY_SIZE], uint8_t seed)
-{
-	for (int i = 0; i < PMEMCRYPT_KEY_SIZE; i++)
-		raw[i] = (uint8_t)(seed * 31 + i * 7 + 1);
-}
-
-static void th_pwrite(const char *path, const void *buf, size_t len)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(buf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void th_hash_file(const char *path, uint8_t out[32])
-{
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	char buf[65536];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	assert_non_null(c);
-	assert_int_equal(EVP_DigestInit_ex(c, EVP_sha256(), NULL), 1);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		assert_int_equal(EVP_DigestUpdate(c, buf, n), 1);
-	fclose(f);
-	assert_int_equal(EVP_DigestFinal_ex(c, out, NULL), 1);
-	EVP_MD_CTX_free(c);
-}
-
-static struct pmemcrypt_key *th_raw_key(uint8_t seed)
-{
-	uint8_t raw[PMEMCRYPT_KEY_SIZE];
-	struct pmemcrypt_key *key = NULL;
-
-	th_raw_bytes(raw, seed);
-	assert_int_equal(pmemcrypt_key_from_raw(&key, raw), 0);
-	return key;
-}
-
-static struct pmemcrypt_pool *th_open(const char *path,
-				      const struct pmemcrypt_key *key)
-{
-	struct pmemcrypt_pool *pool = NULL;
-
-	assert_int_equal(pmemcrypt_pool_open(&pool, path, key, 0), 0);
-	return pool;
-}
-
-/* Asserts the thread's last pmemobj message holds needle. */
-static void assert_msg(const char *needle)
-{
-	const char *msg = pmemobj_errormsg();
-
-	if (!strstr(msg, needle))
-		print_error("message \"%s\" lacks \"%s\"\n", msg, needle);
-	assert_non_null(strstr(msg, needle));
-}
-
-static int group_setup(void **state)
-{
-	uint8_t raw[PMEMCRYPT_KEY_SIZE];
-
-	(void)state;
-	umask(077);
-	if (!mkdtemp(dir))
-		return -1;
-
-	th_raw_bytes(raw, 7);
-	snprintf(keyfile, sizeof(keyfile), "%s", th_path("key"));
-	th_pwrite(keyfile, raw, sizeof(raw));
-	{
-		char env[4200];
-
-		snprintf(env, sizeof(env), "file:%s", keyfile);
-		setenv("PMEMCRYPT_KEY", env, 1);
-	}
-	setenv("PMEMCRYPT_ENGINE", "software", 1);
-	setenv("PMEM2_FORCE_GRANULARITY", "CACHE_LINE", 1);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	char cmd[4200];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static PMEMobjpool *create(const char *name)
-{
-	PMEMobjpool *pop;
-
-	unlink(th_path(name));
-	pop = pmemobj_create(th_path(name), LAYOUT, POOL, 0600);
-	if (!pop)
-		fail_msg("create: %s", pmemobj_errormsg());
-	return pop;
-}
-
-static size_t count_objects(PMEMobjpool *pop, uint64_t type)
-{
-	size_t n = 0;
-	PMEMoid o;
-
-	POBJ_FOREACH(pop, o)
-	if (type == UINT64_MAX || pmemobj_type_num(o) == type)
-		n++;
-	return n;
-}
 
 static void test_pool_layout(void **state)
 {
@@ -312,13 +178,6 @@ static void test_root(void **state)
 	assert_int_equal(d[0], 'r');
 	assert_int_equal(d[100], 0);
 	pmemobj_close(pop);
-}
-
-static int tag_constr(PMEMobjpool *pop, void *ptr, void *arg)
-{
-	*(uint64_t *)ptr = *(uint64_t *)arg;
-	pmemobj_persist(pop, ptr, 8);
-	return 0;
 }
 
 static int item_constr(PMEMobjpool *pop, void *ptr, void *arg)
@@ -687,195 +546,6 @@ static void test_lock_reset(void **state)
 	pmemobj_close(pop);
 }
 
-/*
- * Heap metadata written through libpmemcrypt (as a pool file would be
- * crafted by someone with the key, or decrypted from a damaged medium):
- * open refuses it with EINVAL and leaves the file as it was.
- */
-static void corrupt_and_open(const char *name, uint64_t off, uint64_t value,
-			     const char *msg)
-{
-	struct pmemcrypt_key *key = th_raw_key(7);
-	struct pmemcrypt_pool *pool;
-	uint8_t before[32], after[32];
-
-	pool = th_open(th_path(name), key);
-	assert_int_equal(pmemcrypt_write(pool, &value, 8, off), 0);
-	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
-	pmemcrypt_key_delete(&key);
-	th_hash_file(th_path(name), before);
-	assert_null(pmemobj_open(th_path(name), LAYOUT));
-	assert_int_equal(errno, EINVAL);
-	assert_msg(msg);
-	th_hash_file(th_path(name), after);
-	assert_memory_equal(before, after, sizeof(before));
-}
-
-static void test_hostile_heap(void **state)
-{
-	PMEMobjpool *pop;
-	PMEMoid o;
-	uint64_t table = 4096;
-
-	(void)state;
-	/* a span word running past the heap */
-	pmemobj_close(create("bad1"));
-	corrupt_and_open("bad1", table, (1ULL << 32 | 1) + (1000ULL << 32),
-			 "table word");
-	/* an unknown chunk type */
-	pmemobj_close(create("bad2"));
-	corrupt_and_open("bad2", table + 8, 7, "table word");
-	/* a run's bitmap marking blocks past its end */
-	pop = create("bad3");
-	pmemobj_alloc(pop, &o, 100, 1, NULL, NULL);
-	pmemobj_close(pop);
-	{
-		struct pmemcrypt_key *key = th_raw_key(7);
-		struct pmemcrypt_pool *pool = th_open(th_path("bad3"), key);
-		uint64_t chunks_off, word = ~0ULL;
-
-		memcpy(&chunks_off, (char *)pmemcrypt_pool_base(pool) + 56, 8);
-		/* class 1 (128-byte blocks): 2045 blocks in 32 words */
-		pmemcrypt_pool_close(&pool);
-		pmemcrypt_key_delete(&key);
-		corrupt_and_open("bad3", chunks_off + 8 + 31 * 8, word,
-				 "past its end");
-	}
-	/* a root pointer into the middle of nowhere */
-	pop = create("bad4");
-	pmemobj_root(pop, 64);
-	pmemobj_close(pop);
-	corrupt_and_open("bad4", 80, 1 << 20, "root object");
-	/* a libpmemcrypt pool that is no object pool */
-	{
-		struct pmemcrypt_key *key = th_raw_key(7);
-		struct pmemcrypt_config *cfg = NULL;
-		struct pmemcrypt_pool *pool = NULL;
-
-		assert_int_equal(pmemcrypt_config_new(&cfg), 0);
-		assert_int_equal(pmemcrypt_config_set_size(cfg, 8 << 20), 0);
-		assert_int_equal(pmemcrypt_pool_create(&pool, th_path("plain"),
-						       cfg, key),
-				 0);
-		pmemcrypt_config_delete(&cfg);
-		pmemcrypt_pool_close(&pool);
-		pmemcrypt_key_delete(&key);
-		assert_null(pmemobj_open(th_path("plain"), NULL));
-		assert_msg("not an object pool");
-	}
-}
-
-#define THREADS 4
-#define TSLOTS 32
-#define TITER 1500
-
-struct troot {
-	PMEMoid slot[THREADS][TSLOTS];
-};
-
-struct targ {
-	PMEMobjpool *pop;
-	struct troot *r;
-	int id;
-};
-
-/* An object's tag: which thread and slot own it. */
-static uint64_t tag(int t, int i)
-{
-	return 0x7a00000000ULL | (uint64_t)t << 16 | (uint64_t)i;
-}
-
-/* Allocates, frees and reallocates in its own slots, every way. */
-static void *worker(void *arg)
-{
-	struct targ *a = arg;
-	PMEMoid *slot = a->r->slot[a->id];
-	unsigned seed = (unsigned)a->id * 7919u + 1;
-
-	for (int n = 0; n < TITER; n++) {
-		int i = rand_r(&seed) % TSLOTS, how = rand_r(&seed) % 3;
-		size_t size = 16 + (size_t)(rand_r(&seed) % 6000);
-
-		if (OID_IS_NULL(slot[i]) && how == 0) {
-			TX_BEGIN(a->pop)
-			{
-				pmemobj_tx_add_range_direct(&slot[i],
-							    sizeof(PMEMoid));
-				slot[i] = pmemobj_tx_alloc(size, 1);
-				*(uint64_t *)pmemobj_direct(slot[i]) =
-					tag(a->id, i);
-			}
-			TX_END
-		} else if (OID_IS_NULL(slot[i])) {
-			uint64_t t = tag(a->id, i);
-
-			if (pmemobj_alloc(a->pop, &slot[i], size, 1, tag_constr,
-					  &t))
-				return (void *)1;
-		} else if (how == 0) {
-			TX_BEGIN(a->pop)
-			{
-				pmemobj_tx_add_range_direct(&slot[i],
-							    sizeof(PMEMoid));
-				pmemobj_tx_free(slot[i]);
-				slot[i] = OID_NULL;
-			}
-			TX_END
-		} else if (how == 1) {
-			pmemobj_free(&slot[i]);
-		} else if (pmemobj_realloc(a->pop, &slot[i], size, 1)) {
-			return (void *)1;
-		}
-	}
-	return NULL;
-}
-
-/* Every slot names its own object, and nothing else is allocated. */
-static void check_slots(PMEMobjpool *pop, struct troot *r)
-{
-	size_t named = 0;
-
-	for (int t = 0; t < THREADS; t++)
-		for (int i = 0; i < TSLOTS; i++) {
-			if (OID_IS_NULL(r->slot[t][i]))
-				continue;
-			named++;
-			assert_int_equal(pmemobj_type_num(r->slot[t][i]), 1);
-			assert_int_equal(
-				*(uint64_t *)pmemobj_direct(r->slot[t][i]),
-				tag(t, i));
-		}
-	assert_int_equal(count_objects(pop, UINT64_MAX), named);
-}
-
-/* Threads allocating and freeing at once, in transactions or not. */
-static void test_threads(void **state)
-{
-	PMEMobjpool *pop = create("threads");
-	struct troot *r = pmemobj_direct(pmemobj_root(pop, sizeof(*r)));
-	struct targ args[THREADS];
-	pthread_t th[THREADS];
-
-	(void)state;
-	for (int t = 0; t < THREADS; t++) {
-		args[t] = (struct targ){pop, r, t};
-		assert_int_equal(pthread_create(&th[t], NULL, worker, &args[t]),
-				 0);
-	}
-	for (int t = 0; t < THREADS; t++) {
-		void *ret;
-
-		assert_int_equal(pthread_join(th[t], &ret), 0);
-		assert_null(ret);
-	}
-	check_slots(pop, r);
-	pmemobj_close(pop);
-	pop = pmemobj_open(th_path("threads"), LAYOUT);
-	assert_non_null(pop);
-	check_slots(pop, pmemobj_direct(pmemobj_root(pop, 1)));
-	pmemobj_close(pop);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -892,8 +562,6 @@ int main(void)
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_lock_reset),
-		cmocka_unit_test(test_hostile_heap),
-		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
