@@ -48,8 +48,10 @@ $(LIBPMEMCRYPT_A): $(LIBPMEMCRYPT_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# A build of another library version leaves its real name behind: removed.
 $(LIBPMEMCRYPT_SO): $(LIBPMEMCRYPT_OBJ) libpmemcrypt/libpmemcrypt.map
 	$(call msg,LD,$@)
+	$(Q)rm -f $(filter-out $@,$(wildcard $(@D)/libpmemcrypt.so.*.*.*))
 	$(Q)$(CC) -shared -Wl,-soname,$(LIBPMEMCRYPT_SONAME) \
 		-Wl,--version-script=libpmemcrypt/libpmemcrypt.map \
 		-Wl,--no-undefined $(LDFLAGS) -o $@ $(LIBPMEMCRYPT_OBJ) \

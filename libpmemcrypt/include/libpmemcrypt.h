@@ -25,7 +25,7 @@ extern "C" {
  * symbol version.
  */
 #define PMEMCRYPT_MAJOR_VERSION 1
-#define PMEMCRYPT_MINOR_VERSION 2
+#define PMEMCRYPT_MINOR_VERSION 3
 
 /* Size of a raw key (a key file, a keyring key's payload). */
 #define PMEMCRYPT_KEY_SIZE 32
@@ -209,6 +209,20 @@ enum pmemcrypt_open_flags {
 int pmemcrypt_pool_open(struct pmemcrypt_pool **pool, const char *path,
 			const struct pmemcrypt_key *key,
 			unsigned flags) PMEMCRYPT_WUR;
+/*
+ * Erases a pool by destroying its keys (since 1.3): both header copies,
+ * with every key slot, are overwritten, so that no key opens the file
+ * again; the data blocks are not touched, so it takes the same time
+ * whatever the pool's size.  The file is left as a non-pool file.  A
+ * symbolic link is refused, as are a pool open anywhere
+ * (PMEMCRYPT_E_LOCKED), a file that is not a pool (PMEMCRYPT_E_NOT_POOL)
+ * and a pool of a newer format (PMEMCRYPT_E_VERSION); a pool with corrupt
+ * header copies is shredded.  flags must be 0.  What this protects
+ * against, and what not (copies of the file, hardware engine pools):
+ * pmemcrypt_pool_shred(3).
+ */
+int pmemcrypt_pool_shred(const char *path, unsigned flags) PMEMCRYPT_WUR;
+
 /* Closes a pool; accepts NULL; sets *pool to NULL. */
 int pmemcrypt_pool_close(struct pmemcrypt_pool **pool);
 

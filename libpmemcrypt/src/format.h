@@ -19,6 +19,8 @@
 #define PC_FORMAT_MINOR 1 /* 1.1: the hardware engine; others stay 1.0 */
 #define PC_HDR_SIZE 4096
 #define PC_HDR_AREA (2 * PC_HDR_SIZE)
+/* What a shredded pool's header area starts with (the rest is zeros). */
+#define PC_SHRED_MARK "pmemcrypt: shredded pool, its keys are destroyed\n"
 #define PC_UNIT 4096u
 #define PC_SECTOR 1024u /* XTS data unit */
 #define PC_SECTORS (PC_UNIT / PC_SECTOR)

@@ -167,8 +167,13 @@ int pc_header_select(const uint8_t *area, const char *path, int *which,
 	ok[0] = s[0] == PC_HDR_OK;
 	ok[1] = s[1] == PC_HDR_OK;
 	if (s[0] == PC_HDR_NO_MAGIC && s[1] == PC_HDR_NO_MAGIC)
-		return pc_err(PMEMCRYPT_E_NOT_POOL, "%s: not a pmemcrypt pool",
-			      path);
+		return pc_err(
+			PMEMCRYPT_E_NOT_POOL, "%s: not a pmemcrypt pool%s",
+			path,
+			memcmp(area, PC_SHRED_MARK, sizeof(PC_SHRED_MARK) - 1)
+				? ""
+				: " (a shredded one: its keys were "
+				  "destroyed)");
 	if (s[0] == PC_HDR_NEWER || s[1] == PC_HDR_NEWER) {
 		const struct pc_header *n = h[s[0] == PC_HDR_NEWER ? 0 : 1];
 

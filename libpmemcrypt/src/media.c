@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,6 +51,30 @@ out:
 	pmem2_source_delete(&src);
 	pmem2_config_delete(&cfg);
 	return ret;
+}
+
+int pc_media_lock(int fd, const char *path, uint64_t *size)
+{
+	struct pmem2_source *src;
+	size_t sz;
+	int ret;
+
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		return errno == EWOULDBLOCK
+			       ? pc_err(PMEMCRYPT_E_LOCKED,
+					"%s: pool is open in another process",
+					path)
+			       : pc_err(-errno, "%s: lock: %s", path,
+					strerror(errno));
+	ret = pmem2_source_from_fd(&src, fd);
+	if (!ret) {
+		ret = pmem2_source_size(src, &sz);
+		pmem2_source_delete(&src);
+	}
+	if (ret)
+		return pc_err(ret, "%s: %s", path, pmem2_errormsg());
+	*size = sz;
+	return 0;
 }
 
 int pc_media_refuse(const struct pc_media *m, uint64_t off, size_t len)

@@ -30,6 +30,11 @@ enum pc_media_event { PC_EV_WRITE, PC_EV_FENCE, PC_EV_READ };
 extern void (*pc_media_hook)(struct pc_media *m, enum pc_media_event ev,
 			     uint64_t off, size_t len);
 
+/*
+ * Takes the pool lock of fd (PMEMCRYPT_E_LOCKED while another open file
+ * holds it) and returns the size of the file or device-dax in *size.
+ */
+int pc_media_lock(int fd, const char *path, uint64_t *size);
 int pc_media_map(struct pc_media *m, int fd, size_t size);
 /* Reads the first len bytes of a file or device-dax (which has no read). */
 ssize_t pc_media_read_head(int fd, void *buf, size_t len);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,31 +18,6 @@
 #include "key.h"
 #include "layout.h"
 #include "pool.h"
-
-/* Takes the pool lock of fd and returns its usable size in *size. */
-static int file_lock(int fd, const char *path, uint64_t *size)
-{
-	struct pmem2_source *src;
-	size_t sz;
-	int ret;
-
-	if (flock(fd, LOCK_EX | LOCK_NB))
-		return errno == EWOULDBLOCK
-			       ? pc_err(PMEMCRYPT_E_LOCKED,
-					"%s: pool is open in another process",
-					path)
-			       : pc_err(-errno, "%s: lock: %s", path,
-					strerror(errno));
-	ret = pmem2_source_from_fd(&src, fd);
-	if (!ret) {
-		ret = pmem2_source_size(src, &sz);
-		pmem2_source_delete(&src);
-	}
-	if (ret)
-		return pc_err(ret, "%s: %s", path, pmem2_errormsg());
-	*size = sz;
-	return 0;
-}
 
 /*
  * Opens path for a new pool, never through a symbolic link: what exists
@@ -102,7 +76,7 @@ static int file_open(const char *path, int *fdp, uint64_t *size)
 
 	if (fd < 0)
 		return pc_err(-errno, "%s: %s", path, strerror(errno));
-	ret = file_lock(fd, path, size);
+	ret = pc_media_lock(fd, path, size);
 	if (ret) {
 		close(fd);
 		return ret;
@@ -387,7 +361,7 @@ static int pool_create(struct pmemcrypt_pool **pool, int fd, const char *name,
 	}
 	p->media.fd = fd;
 	/* Nothing changes unless the media is free, unused, and fits. */
-	ret = file_lock(fd, name, &have);
+	ret = pc_media_lock(fd, name, &have);
 	if (!ret && !cfg->overwrite)
 		ret = check_unused(fd, name);
 	if (!ret)

@@ -112,7 +112,7 @@ echo "another passphrase $$" >"$tmp/pass2"
 kdf="--kdf-time 1 --kdf-memory 64 --kdf-threads 1"
 
 # --- help and usage errors (exit 1)
-commands="create info check add-key remove-key change-key dump"
+commands="create info check add-key remove-key change-key dump shred"
 expect 0 "pmemcrypt --help" "$pc" --help
 missing=""
 for c in $commands; do
@@ -444,6 +444,55 @@ check "create's JSON: the hardware engine and what it protects" json "$tmp/out" 
 expect 0 "info on the hardware pool (no binding needed)" "$pc" info "$tmp/hw"
 check "info: the hardware engine and what it protects" json "$tmp/out" \
 	'j["engine"] == "hardware" and "copies and backups" in j["protection"]'
+
+# --- shred: confirmation, only the header area written, no key opens the
+# file again, and create reuses it only with --force
+s=$tmp/shred
+expect 0 "create a pool to shred" "$pc" create "$s" --size 8M --key-file "$key" --no-progress
+expect 0 "a second slot" "$pc" add-key "$s" --key-file "$key" --new-key-file "$tmp/key2"
+cp "$s" "$tmp/shred.before"
+expect 1 "shred answered 'no' -> 1" bash -c "echo no | '$pc' shred '$s'"
+check "the prompt names the two slots" grep -q "destroys the 2 key slots of $s" "$tmp/err"
+check "not shredded: the pool is unchanged" cmp -s "$s" "$tmp/shred.before"
+expect 1 "shred with no answer (stdin closed) -> 1" "$pc" shred "$s" </dev/null
+check "still unchanged" cmp -s "$s" "$tmp/shred.before"
+mkfifo "$tmp/shred-in"
+"$helper" hold "$s" "$key" <"$tmp/shred-in" >"$tmp/shred-out" 2>&1 &
+holder_pid=$!
+exec 7>"$tmp/shred-in"
+for _ in $(seq 100); do
+	grep -q open "$tmp/shred-out" && break
+	sleep 0.1
+done
+expect 4 "shred of a pool open elsewhere -> 4" "$pc" shred --yes "$s"
+exec 7>&-
+wait "$holder_pid"
+holder_pid=
+check "still unchanged after the refusal" cmp -s "$s" "$tmp/shred.before"
+expect 0 "shred answered 'yes'" bash -c "echo yes | '$pc' shred '$s'"
+check "shred's JSON: status and slots" json "$tmp/out" \
+	'j["status"] == "shredded" and j["slots_destroyed"] == 2 and j["engine"] == "software"'
+last=$(cmp -l "$s" "$tmp/shred.before" | tail -n 1 | awk '{ print $1 }')
+check "only the header area changed (last byte changed: $last)" \
+	test -n "$last" -a "$last" -le 8192
+check "the file says what it is" grep -q "^pmemcrypt: shredded pool" "$s"
+expect 3 "the first key no longer opens it -> 3" "$pc" dump "$s" --key-file "$key" --length 1
+expect 3 "nor the second -> 3" "$pc" dump "$s" --key-file "$tmp/key2" --length 1
+expect 3 "nor a repairing check -> 3" "$pc" check "$s" --repair --key-file "$key" --no-progress
+expect 3 "info: not a pool -> 3" "$pc" info "$s"
+check "info says it was shredded" grep -q "not a pmemcrypt pool (a shredded one" "$tmp/err"
+expect 3 "shred again: not a pool -> 3" "$pc" shred --yes "$s"
+expect 1 "create over it without --force -> 1" "$pc" create "$s" --size 8M --key-file "$key" --no-progress
+expect 0 "create --force reuses the file" "$pc" create "$s" --size 8M --key-file "$key" --no-progress --force
+expect 3 "shred of a file that is not a pool -> 3" "$pc" shred --yes "$tmp/key2"
+check "which is unchanged" test "$(wc -c <"$tmp/key2")" -eq 32
+ln -s "$s" "$tmp/shred.link"
+expect 1 "shred through a symbolic link -> 1" "$pc" shred --yes "$tmp/shred.link"
+check "the link is refused before any question" grep -q "symbolic link" "$tmp/err"
+expect 6 "shred of a missing file -> 6" "$pc" shred --yes "$tmp/none"
+expect 0 "shred the hardware pool with --yes" "$pc" shred --yes "$tmp/hw"
+check "shred warns that a hardware pool's data stays readable" \
+	grep -q "hardware engine pool: its data is encrypted by the namespace's key" "$tmp/err"
 
 # --- out of space (exit 5) and other system errors (exit 6)
 expect 5 "create in a 16K file -> 5" "$pc" create "$tmp/tiny" --size 16K --key-file "$key"

@@ -5,7 +5,8 @@
 # usage: test-pool.sh BUILD-DIR   (BUILD-DIR: the build's tests/vm folder)
 # Two boots on one NVDIMM file (scenarios/pool.sh), then the host scans the
 # NVDIMM backing file: the records' text is nowhere in it, while a
-# plaintext control file on the same filesystem is found (the scan works).
+# plaintext control file on the same filesystem is found (the scan works);
+# after both pools were shredded, no pool header is left in it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,4 +38,13 @@ host_check "NVDIMM file: no plaintext of the device-dax record" \
 	sh -c "! grep -q -a '$dax_mark' '$img'"
 host_check "NVDIMM file: no plaintext of the file pool record" \
 	sh -c "! grep -q -a '$fs_mark' '$img'"
+# (the pool magic followed by major version 1: the marker texts start
+# with the same eight letters)
+host_check "NVDIMM file: both pools' headers shredded, no pool header left" \
+	python3 -c 'import sys
+d = open(sys.argv[1], "rb").read()
+marks = d.count(b"pmemcrypt: shredded pool")
+headers = d.count(b"PMEMCRYP\x01\x00\x00\x00")
+print("shred marks:", marks, "pool headers:", headers)
+sys.exit(not (marks == 2 and headers == 0))' "$img"
 vm_done

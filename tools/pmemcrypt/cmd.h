@@ -34,6 +34,7 @@ int cmd_add_key(int argc, char **argv);
 int cmd_remove_key(int argc, char **argv);
 int cmd_change_key(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_shred(int argc, char **argv);
 
 /* report.c */
 int exit_class(int err);
@@ -52,6 +53,8 @@ int info_print(const char *cmd, const char *path);
 int info_print_heap(const char *cmd, const char *path,
 		    struct pmemcrypt_pool *pool);
 const char *engine_protection(enum pmemcrypt_engine engine);
+/* A UUID in its canonical 8-4-4-4-12 form (37 bytes with the NUL). */
+void uuid_str(const uint8_t u[16], char *out);
 
 /* json.c */
 struct json_object;

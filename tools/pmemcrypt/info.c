@@ -68,7 +68,7 @@ static struct json_object *slot_json(int index,
 }
 
 /* Formats a UUID in its canonical 8-4-4-4-12 form (37 bytes with NUL). */
-static void uuid_str(const uint8_t u[16], char *out)
+void uuid_str(const uint8_t u[16], char *out)
 {
 	for (int i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)

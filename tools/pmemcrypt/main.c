@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"remove-key", cmd_remove_key, "remove a key slot"},
 	{"change-key", cmd_change_key, "replace the slot a key opens"},
 	{"dump", cmd_dump, "write decrypted pool contents to stdout"},
+	{"shred", cmd_shred, "destroy every key of a pool, for ever"},
 };
 
 /* Prints the tool's usage and its commands to f. */

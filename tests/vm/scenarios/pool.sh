@@ -6,7 +6,8 @@
 #          pool in a file on ext4 mounted -o dax (MAP_SYNC, cache-line
 #          flushes); a record written to each; a plaintext control file.
 # phase=2: (next boot, same DIMM file) both records read back with the key,
-#          a wrong key is refused, pmemcrypt check passes.
+#          a wrong key is refused, pmemcrypt check passes; then both
+#          pools are shredded and no key opens them.
 # shellcheck source=tests/vm/scenarios/tap.sh
 . /tap.sh
 
@@ -61,6 +62,14 @@ else
 		dump_has /mnt/pool 100000 "$fs_mark"
 	check "wrong key refused on the file pool (exit 2)" sh -c \
 		"pmemcrypt dump --key-file /badkey /mnt/pool >/dev/null 2>&1; test \$? -eq 2"
+	for p in "$dax" /mnt/pool; do
+		check "pmemcrypt shred $p" sh -c \
+			"pmemcrypt shred --yes $p | grep -q shredded"
+		check "$p: the key no longer opens it (exit 3)" sh -c \
+			"pmemcrypt dump --key-file /key --length 1 $p >/dev/null 2>&1; test \$? -eq 3"
+		check "$p: info says it was shredded" sh -c \
+			"pmemcrypt info $p 2>&1 | grep -q 'a shredded one'"
+	done
 	check "umount" umount /mnt
 fi
 tap_done
