@@ -49,6 +49,7 @@ struct crypt_bound {
 };
 
 int cmd_rotate_key(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_erase(int argc, char **argv, struct ndctl_ctx *ctx);
 
 /* updown.c */
 int crypt_ns_up(const struct crypt_target *t, key_serial_t ring, bool *was_up);

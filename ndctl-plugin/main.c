@@ -73,6 +73,33 @@ const struct crypt_cmd crypt_commands[] = {
 	 "Run it again after an interruption: it resumes with the stored new "
 	 "key.\n",
 	 "re-encrypt a namespace in place with a new key (resumable)"},
+	{"erase", cmd_erase,
+	 "usage: ndctl-crypt erase <namespace> [-k <file>] [-m <master>] "
+	 "[-a <algorithm>]\n"
+	 "                         [-M mem|dev] [--yes]\n\n"
+	 "    -k, --import <file>   the new key, as for import-key (default: "
+	 "the kernel\n"
+	 "                          generates it)\n"
+	 "    -m, --master <handle> master key sealing the new key (default: "
+	 "the one\n"
+	 "                          sealing the old key)\n"
+	 "    -a, --algorithm <alg> aes-xts-256 or aes-xts-128 (default: the "
+	 "old key's)\n"
+	 "    -M, --map mem|dev     where the new fsdax/devdax device keeps "
+	 "its "
+	 "page\n"
+	 "                          map (default: as it was; dev when it is "
+	 "disabled)\n"
+	 "    -y, --yes             do not ask for confirmation\n"
+	 "    -h, --help            show this help\n\n"
+	 "Destroys every copy of the old key that ndctl-crypt holds (the "
+	 "sealed blob,\n"
+	 "the kernel keys, the key check on the media) and enables the "
+	 "namespace with\n"
+	 "a new key, ready for a new file system.  The data is not "
+	 "rewritten: it stays\n"
+	 "readable only with a copy of the old key kept elsewhere.\n",
+	 "destroy a namespace's key and give it a new one (crypto-erase)"},
 	{"load-keys", cmd_load_keys,
 	 "usage: ndctl-crypt load-keys\n\n"
 	 "    -h, --help            show this help\n",

@@ -141,6 +141,7 @@ int crypt_seal_store(const struct crypt_seal *s, const struct crypt_target *t,
 		keyctl_unlink(key, s->ring);
 		return ret == -EEXIST ? CRYPT_EXIT_EXISTS : CRYPT_EXIT_FAIL;
 	}
-	print_result(t, s, key, path);
+	if (!s->quiet)
+		print_result(t, s, key, path);
 	return CRYPT_EXIT_OK;
 }

@@ -10,6 +10,7 @@ struct crypt_seal {
 	const char *master; /* "user:DESC" or "trusted:DESC" */
 	key_serial_t ring;  /* where keys are looked for and added */
 	bool force;
+	bool quiet; /* crypt_seal_store() prints nothing */
 	unsigned int key_len;
 	char desc[CRYPT_DESC_MAX]; /* "pmemcrypt:<uuid>" */
 };

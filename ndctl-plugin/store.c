@@ -284,11 +284,42 @@ int crypt_store_next_exists(const char *uuid)
 }
 
 /* Deletes the file of @uuid ending in @suffix; -ENOENT if there is none. */
+/*
+ * Overwrites the blob at @path with zeros, durably, before it is unlinked:
+ * where the file system writes in place, no copy of it is left behind.
+ */
+static int blob_wipe(const char *path)
+{
+	static const char zeros[4096];
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC), ret = 0;
+	struct stat st;
+	off_t off;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		ret = -errno;
+	for (off = 0; !ret && off < st.st_size; off += sizeof(zeros)) {
+		size_t len = st.st_size - off < (off_t)sizeof(zeros)
+				     ? (size_t)(st.st_size - off)
+				     : sizeof(zeros);
+
+		if (pwrite(fd, zeros, len, off) != (ssize_t)len)
+			ret = -EIO;
+	}
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 static int blob_remove(const char *uuid, const char *suffix)
 {
 	char path[4096];
 	int ret = blob_path(uuid, suffix, path, sizeof(path));
 
+	if (!ret)
+		ret = blob_wipe(path);
 	if (ret)
 		return ret;
 	if (unlink(path))

@@ -56,3 +56,13 @@ $(NDCTL_CRYPT_ROTATE_TEST): tests/ndctl-plugin/test_rotate.sh \
 		tests/ndctl-plugin/vm-rotate.sh $(NDCTL_CRYPT) \
 		$(B)/tools/mktme-check/mktme-check
 	$(call test_wrapper,$(B))
+
+# test_erase: erase on a namespace holding a file system; the host
+# decrypts the old marker block with the old key only (~25 s once cached).
+NDCTL_CRYPT_ERASE_TEST := $(B)/tests/ndctl-plugin/test_erase
+TESTS_ONCE += $(NDCTL_CRYPT_ERASE_TEST)
+
+$(NDCTL_CRYPT_ERASE_TEST): tests/ndctl-plugin/test_erase.sh \
+		tests/ndctl-plugin/vm-erase.sh $(NDCTL_CRYPT) \
+		$(B)/tools/mktme-check/mktme-check
+	$(call test_wrapper,$(B))

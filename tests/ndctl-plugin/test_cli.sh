@@ -45,7 +45,7 @@ check 2 "no command" "$tool"
 check 2 "unknown command" "$tool" frobnicate
 grep_out "unknown command 'frobnicate'" "unknown command is named"
 for c in list create-key import-key remove-key enable-namespace \
-	disable-namespace load-keys rotate-key; do
+	disable-namespace load-keys rotate-key erase; do
 	check 0 "$c --help" "$tool" "$c" --help
 done
 check 0 "help create-key" "$tool" help create-key
@@ -107,6 +107,19 @@ grep_out "unknown algorithm 'aes-xts-512'" "rotate-key: the algorithm is named"
 check 2 "rotate-key with a bad master handle" \
 	"$tool" rotate-key -m logon:x namespace0.0
 check 2 "rotate-key with a bad namespace argument" "$tool" rotate-key pmem0
+# erase: usage errors come before anything is looked at or asked
+check 0 "--help lists erase" "$tool" --help
+grep_out "erase +destroy a namespace's key" "--help lists erase"
+check 2 "erase without a namespace" "$tool" erase
+grep_out "erase takes one namespace" "erase: the missing argument is named"
+check 2 "erase --import with --algorithm" \
+	"$tool" erase --import /dev/null -a aes-xts-128 namespace0.0
+grep_out "takes the algorithm from the key's size" "erase: the conflict is named"
+check 2 "erase with an unknown algorithm" "$tool" erase -a aes-xts-512 namespace0.0
+check 2 "erase with an unknown --map" "$tool" erase -M ram namespace0.0
+grep_out "unknown --map 'ram'" "erase: the map is named"
+check 2 "erase with a bad master handle" "$tool" erase -m logon:x namespace0.0
+check 2 "erase with a bad namespace argument" "$tool" erase pmem0
 grep_out "'pmem0' is not a namespace" "rotate-key: the bad argument is named"
 check 3 "rotate-key of a missing namespace" "$tool" rotate-key namespace99.99
 check 3 "rotate-key of a missing UUID" "$tool" rotate-key --no-progress $uuid

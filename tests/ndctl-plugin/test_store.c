@@ -167,6 +167,30 @@ static void test_remove(void **state)
 	assert_int_equal(count_entries(), 0);
 }
 
+/*
+ * Remove overwrites the blob before unlinking it: a second link to the
+ * same file (outside the store) is left holding zeros of the same size.
+ */
+static void test_remove_wipes(void **state)
+{
+	char path[4096], link_path[256], buf[64];
+	int fd;
+
+	assert_int_equal(crypt_store_write(UUID, BLOB1, strlen(BLOB1), false),
+			 0);
+	assert_int_equal(crypt_store_path(UUID, path, sizeof(path)), 0);
+	snprintf(link_path, sizeof(link_path), "%s/other-link", top);
+	assert_int_equal(link(path, link_path), 0);
+	assert_int_equal(crypt_store_remove(UUID), 0);
+	fd = open(link_path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof(buf)), strlen(BLOB1));
+	close(fd);
+	for (size_t i = 0; i < strlen(BLOB1); i++)
+		assert_int_equal(buf[i], 0);
+	unlink(link_path);
+}
+
 /* Empty, oversized and misnamed blobs are refused. */
 static void test_write_invalid(void **state)
 {
@@ -427,6 +451,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_overwrite, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_wipes, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_write_invalid, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_read_invalid, setup,
