@@ -67,7 +67,7 @@ exit_is() {
 	local want=$1 rc=0
 	shift
 	"$@" || rc=$?
-	[ $rc -eq "$want" ]
+	[ "$rc" -eq "$want" ]
 }
 serial=$(tr -d '\r' <"$work/serial.log")
 gpa=$(sed -n 's/^MARK-GPA=\([0-9]*\).*/\1/p' <<<"$serial" | tail -1)

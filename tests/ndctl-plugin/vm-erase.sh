@@ -39,7 +39,7 @@ check "filler and marker written" sh -c \
 blk=$(filefrag -v -b4096 /mnt/marker |
 	awk '$1 == "0:" { sub(/\.\..*/, "", $4); print $4 }')
 holder=$(cat $sysns/holder)
-data=$(cat /sys/bus/nd/devices/$holder/resource)
+data=$(cat /sys/bus/nd/devices/"$holder"/resource)
 base=$(cat /sys/bus/nd/devices/region0/resource)
 check "the marker's block found (FIEMAP: $blk)" test -n "$blk"
 echo "MARK-GPA=$((data + blk * 4096)) REGION-BASE=$((base))"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# tools/demo/module.mk -- pmemcrypt-demo, run by 'make demo'.
+# tools/demo/module.mk -- 'make demo' (stack-demo.sh, then pmemcrypt-demo)
+# and 'make demo-lib' (pmemcrypt-demo).
 
 DEMO := $(B)/tools/demo/pmemcrypt-demo
 
@@ -12,5 +13,13 @@ $(DEMO): $(B)/tools/demo/pmemcrypt-demo.o $(LIBPMEMCRYPT_DEVLINK)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIBPMEMCRYPT_SO_LINK)
 
-demo: $(DEMO)
+# demo: the whole stack on the emulated machine, then the library;
+# demo-lib: the library alone (a second, no emulator).
+.PHONY: demo-lib
+demo: $(DEMO) $(NDCTL_CRYPT) $(B)/tools/mktme-check/mktme-check \
+		$(VM_B)/dax-mmap
+	$(Q)tools/demo/stack-demo.sh $(B)
+	$(Q)$(DEMO)
+
+demo-lib: $(DEMO)
 	$(Q)$(DEMO)
