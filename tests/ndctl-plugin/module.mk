@@ -66,3 +66,13 @@ $(NDCTL_CRYPT_ERASE_TEST): tests/ndctl-plugin/test_erase.sh \
 		tests/ndctl-plugin/vm-erase.sh $(NDCTL_CRYPT) \
 		$(B)/tools/mktme-check/mktme-check
 	$(call test_wrapper,$(B))
+
+# test_tpm: the master key sealed by the emulated machine's TPM 2.0
+# (swtpm); a fresh TPM leaves the namespace disabled (~30 s once cached).
+NDCTL_CRYPT_TPM_TEST := $(B)/tests/ndctl-plugin/test_tpm
+TESTS_ONCE += $(NDCTL_CRYPT_TPM_TEST)
+
+$(NDCTL_CRYPT_TPM_TEST): tests/ndctl-plugin/test_tpm.sh \
+		tests/ndctl-plugin/vm-tpm.sh $(NDCTL_CRYPT) \
+		$(B)/tools/mktme-check/mktme-check
+	$(call test_wrapper,$(B))

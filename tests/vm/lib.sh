@@ -8,6 +8,10 @@
 # vm_done           exit 1 if anything failed
 # vm_project_kernel export VM_KERNEL: as set, or the kernel of the series
 #                   (kernel/build.sh); exit 77 when it cannot be built here
+# vm_tpm_provision DIR  a new TPM 2.0 state in DIR (for vm-run.sh -T) with
+#                   a storage primary key persistent at 0x81000001, as a
+#                   machine's TPM is provisioned; exit 77 without swtpm or
+#                   tpm2-tools
 # shellcheck shell=bash
 
 vm_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -77,4 +81,35 @@ vm_project_kernel() {
 	fi
 	[ $rc -eq 0 ] || { echo "not ok 1 - kernel/build.sh failed ($rc)"; exit 1; }
 	export VM_KERNEL
+}
+
+vm_tpm_provision() {
+	local dir=$1 port pid rc=0 tcti
+	command -v swtpm >/dev/null && command -v tpm2_createprimary >/dev/null || {
+		echo "SKIP: swtpm or tpm2-tools missing (tools/qemu/packages.txt)"
+		exit 77
+	}
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	# a TPM on 127.0.0.1 only, for the time it takes
+	port=$((20000 + RANDOM % 20000))
+	swtpm socket --tpm2 --tpmstate dir="$dir" \
+		--server type=tcp,port="$port",bindaddr=127.0.0.1 \
+		--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
+		--flags not-need-init,startup-clear &
+	pid=$!
+	tcti="swtpm:host=127.0.0.1,port=$port"
+	for _ in $(seq 50); do
+		tpm2_getcap -T "$tcti" properties-fixed >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	tpm2_createprimary -Q -T "$tcti" -C o -g sha256 -G rsa \
+		-c "$dir/primary.ctx" >/dev/null 2>&1 &&
+		tpm2_evictcontrol -Q -T "$tcti" -C o -c "$dir/primary.ctx" \
+			0x81000001 >/dev/null 2>&1 || rc=$?
+	tpm2_shutdown -Q -T "$tcti" >/dev/null 2>&1 || true
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	rm -f "$dir/primary.ctx"
+	[ $rc -eq 0 ] || { echo "not ok - provisioning the TPM in $dir failed"; exit 1; }
 }

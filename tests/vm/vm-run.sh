@@ -19,6 +19,9 @@
 #   -q QEMU       qemu-system-x86_64 (env VM_QEMU; default tools/qemu/build.sh)
 #   -l LOG        keep the serial log there (default: a temp file)
 #   -t SECONDS    timeout (env VM_TIMEOUT, default 600)
+#   -T DIR        a TPM 2.0 (tpm-tis) emulated by swtpm, its state in DIR
+#                 (made when missing, kept: a later boot with the same DIR
+#                 finds the same TPM)
 # Environment also: VM_SMP (vCPUs, default 1), VM_MEM (RAM, default 2G).
 # The scenario (a busybox sh script) prints TAP lines "ok N - ..." and
 # "not ok N - ..."; they are printed here, the rest stays in the log.
@@ -35,6 +38,7 @@ cpu=${VM_CPU:-max,vendor=GenuineIntel,family=6,model=106,phys-bits=46,mktme-keyi
 qemu=${VM_QEMU:-}
 timeout_s=${VM_TIMEOUT:-600}
 logf=""
+tpmdir=""
 extra=()
 dimms=()
 params=()
@@ -51,7 +55,7 @@ skip() {
 	exit 77
 }
 
-while getopts "k:M:a:d:c:e:q:l:t:h" opt; do
+while getopts "k:M:a:d:c:e:q:l:t:T:h" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	M) modroot=$OPTARG ;;
@@ -62,6 +66,7 @@ while getopts "k:M:a:d:c:e:q:l:t:h" opt; do
 	q) qemu=$OPTARG ;;
 	l) logf=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
+	T) tpmdir=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -91,7 +96,8 @@ fi
 [ -r "$kernel" ] || skip "kernel $kernel not readable"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+swtpm_pid=""
+trap '[ -z "$swtpm_pid" ] || kill "$swtpm_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 [ -n "$logf" ] || logf=$work/serial.log
 : >"$logf"
 
@@ -124,6 +130,22 @@ for d in "${dimms[@]}"; do
 		qargs+=(-device "nvdimm,id=nvdimm$i,memdev=mem$i,label-size=$label")
 	fi
 done
+if [ -n "$tpmdir" ]; then
+	command -v swtpm >/dev/null || skip "swtpm not found (tools/qemu/packages.txt)"
+	mkdir -p "$tpmdir"
+	swtpm socket --tpm2 --tpmstate dir="$tpmdir" --terminate \
+		--ctrl type=unixio,path="$work/swtpm.sock" \
+		--log file="$work/swtpm.log" &
+	swtpm_pid=$!
+	for _ in $(seq 50); do
+		[ -S "$work/swtpm.sock" ] && break
+		sleep 0.1
+	done
+	# shellcheck disable=SC2054 # commas belong to QEMU options
+	qargs+=(-chardev "socket,id=chrtpm,path=$work/swtpm.sock"
+		-tpmdev emulator,id=tpm0,chardev=chrtpm
+		-device tpm-tis,tpmdev=tpm0)
+fi
 append="console=ttyS0 panic=-1 oops=panic loglevel=4 nokaslr ${params[*]}"
 
 start=$(date +%s)

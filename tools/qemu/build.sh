@@ -98,7 +98,7 @@ start=$(date +%s)
 	cd build
 	../configure --target-list=x86_64-softmmu --disable-docs \
 		--disable-werror --without-default-features --enable-tcg \
-		--enable-fdt=system --enable-gcrypt
+		--enable-fdt=system --enable-gcrypt --enable-tpm
 	ninja -j"$jobs" qemu-system-x86_64
 } >"$logf" 2>&1 || {
 	tail -n 30 "$logf" >&2
