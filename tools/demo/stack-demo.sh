@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # stack-demo.sh -- 'make demo': the whole stack on the emulated TME-MK
 # machine.  Builds the emulator and the kernel (once; cached), boots twice
-# on one NVDIMM file (tools/demo/vm-stack.sh in the guest): a namespace
-# key sealed by ndctl-crypt, the namespace bound to an MKTME KeyID, ext4
+# on one NVDIMM file and one TPM (tools/demo/vm-stack.sh in the guest):
+# a master key made by the TPM, a namespace key sealed by it with
+# ndctl-crypt, the namespace bound to an MKTME KeyID, ext4
 # mounted -o dax, a file written through mmap(MAP_SYNC); after the reboot
-# the key is unsealed at boot and the file read back.  Between the boots
+# the TPM unseals the master key at boot, load-keys the namespace key, and
+# the file is read back.  Between the boots
 # the host looks at the NVDIMM image: ciphertext only, which the namespace
 # key decrypts to the file's bytes.
 #
@@ -16,6 +18,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/vm/lib.sh
+. "$top/tests/vm/lib.sh"
 bdir=$(cd "${1:?usage: stack-demo.sh BUILD-DIR}" && pwd)
 ndctl_crypt=$bdir/ndctl-plugin/ndctl-crypt
 check_tool=$bdir/tools/mktme-check/mktme-check
@@ -90,13 +94,12 @@ build() {
 boot() {
 	local phase=$1 rc=0
 	shift
-	"$top/tests/vm/vm-run.sh" -k "$kernel" -q "$qemu" -t 300 \
+	"$top/tests/vm/vm-run.sh" -k "$kernel" -q "$qemu" -t 300 -T "$work/tpm" \
 		-l "$work/serial$phase.log" \
 		-a "$ndctl_crypt:/bin/ndctl-crypt" \
 		-a "$(command -v keyctl):/bin/keyctl" \
 		-a "$(command -v filefrag):/sbin/filefrag" \
 		-a "$dax_mmap:/bin/dax-mmap" \
-		-a "$work/master.key:/etc/pmemcrypt-master.key" \
 		-a "$work/ns.key:/ns.key" \
 		-e phase="$phase" -e tag="$tag" -d "$img:64M" "$@" \
 		"$here/vm-stack.sh" >"$work/boot$phase.out" 2>&1 || rc=$?
@@ -123,8 +126,8 @@ mktme_check() {
 }
 
 title "pmemcrypt: an encrypted persistent memory namespace, end to end"
-say "The emulated machine: QEMU with Intel TME-MK (per-page KeyIDs), an"
-say "NVDIMM backed by $img, and Linux 6.1 with the"
+say "The emulated machine: QEMU with Intel TME-MK (per-page KeyIDs), a TPM"
+say "2.0, an NVDIMM backed by $img, and Linux 6.1 with the"
 say "pmemcrypt series (mktme keys, namespaces bound to KeyIDs, DAX mappings"
 say "that carry them)."
 
@@ -136,8 +139,10 @@ build "the kernel (Linux 6.1 and the pmemcrypt series; about 8 minutes)" \
 	"$top/kernel/build.sh"
 kernel=$built
 
-(umask 077 && head -c 32 /dev/urandom >"$work/master.key" &&
-	head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/ns.key")
+(umask 077 && head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/ns.key")
+title "The machine's TPM 2.0 (swtpm), provisioned as a new machine's is"
+vm_tpm_provision "$work/tpm"
+ok "a storage key persistent at 0x81000001 (tpm2-tools over 127.0.0.1)"
 title "Boot 1: key, namespace, file system, a file written through DAX"
 boot 1
 tr -d '\r' <"$work/serial1.log" | sed -n '/^STORE-BEGIN$/,/^STORE-END$/p' |
