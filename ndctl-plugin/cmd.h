@@ -39,6 +39,9 @@ int crypt_help(const char *name);
 int crypt_target_find(struct ndctl_ctx *ctx, const char *arg, bool allow_orphan,
 		      struct crypt_target *t);
 int crypt_target_check_unbound(const struct crypt_target *t);
+int crypt_new_key_opts(const char *cmd, const char *key_file,
+		       const char *algorithm, const char *master, char *out,
+		       size_t out_len);
 
 /* What crypt_ns_bind_stored() did, to undo it */
 struct crypt_bound {

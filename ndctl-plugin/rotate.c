@@ -71,7 +71,6 @@ static int parse_opts(int argc, char **argv, struct rotate_opts *o)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char type[16], desc[CRYPT_DESC_MAX];
 	const char *master = NULL;
 	int c;
 
@@ -105,27 +104,8 @@ static int parse_opts(int argc, char **argv, struct rotate_opts *o)
 		return crypt_usage("rotate-key");
 	}
 	o->ns = argv[optind];
-	if (o->key_file && o->algorithm) {
-		crypt_error("--import takes the algorithm from the key's size: "
-			    "drop --algorithm");
-		return crypt_usage("rotate-key");
-	}
-	if (o->algorithm && crypt_algorithm_key_len(o->algorithm) < 0) {
-		crypt_error("unknown algorithm '%s': use aes-xts-256 or "
-			    "aes-xts-128",
-			    o->algorithm);
-		return CRYPT_EXIT_USAGE;
-	}
-	if (master && crypt_master_parse(master, type, sizeof(type), desc,
-					 sizeof(desc))) {
-		crypt_error("'%s' is not a master key handle: give user:DESC "
-			    "or trusted:DESC",
-			    master);
-		return CRYPT_EXIT_USAGE;
-	}
-	if (master)
-		snprintf(o->master, sizeof(o->master), "%s:%s", type, desc);
-	return -1;
+	return crypt_new_key_opts("rotate-key", o->key_file, o->algorithm,
+				  master, o->master, sizeof(o->master));
 }
 
 /* Unlinks every key of @type described @desc from @ring. */

@@ -108,3 +108,40 @@ int crypt_target_check_unbound(const struct crypt_target *t)
 		    t->dev, b.serial, b.desc, b.keyid, t->dev);
 	return CRYPT_EXIT_BUSY;
 }
+
+/*
+ * Checks the options that choose a new key for @cmd (rotate-key, erase):
+ * --import and --algorithm exclusive, a known algorithm, a master key
+ * handle, which is written normalized to @out (left empty when @master is
+ * NULL).  Returns -1 when they are fine, else an exit code.
+ */
+int crypt_new_key_opts(const char *cmd, const char *key_file,
+		       const char *algorithm, const char *master, char *out,
+		       size_t out_len)
+{
+	char type[16], desc[CRYPT_DESC_MAX];
+
+	if (key_file && algorithm) {
+		crypt_error("--import takes the algorithm from the key's size: "
+			    "drop --algorithm");
+		return crypt_usage(cmd);
+	}
+	if (algorithm && crypt_algorithm_key_len(algorithm) < 0) {
+		crypt_error("unknown algorithm '%s': use aes-xts-256 or "
+			    "aes-xts-128",
+			    algorithm);
+		return CRYPT_EXIT_USAGE;
+	}
+	out[0] = '\0';
+	if (!master)
+		return -1;
+	if (crypt_master_parse(master, type, sizeof(type), desc,
+			       sizeof(desc))) {
+		crypt_error("'%s' is not a master key handle: give user:DESC "
+			    "or trusted:DESC",
+			    master);
+		return CRYPT_EXIT_USAGE;
+	}
+	snprintf(out, out_len, "%s:%s", type, desc);
+	return -1;
+}

@@ -56,18 +56,7 @@ vm_boot -k "$VM_KERNEL" -t 240 -l "$work/serial.log" \
 # mktme_check KEY-NAME ARGS...: tools/mktme-check with key KEY-NAME
 # shellcheck disable=SC2317 # called through host_check
 mktme_check() {
-	local hex
-	hex=$(cat "$work/key$1.hex")
-	shift
-	"$check_tool" -a aes-xts-256 -k "${hex:0:64}" -t "${hex:64:64}" "$@"
-}
-# exit_is WANT CMD...: CMD exits with WANT (a mismatch, not an error)
-# shellcheck disable=SC2317 # called through host_check
-exit_is() {
-	local want=$1 rc=0
-	shift
-	"$@" || rc=$?
-	[ "$rc" -eq "$want" ]
+	vm_mktme_check "$check_tool" "$work/key$1.hex" "${@:2}"
 }
 serial=$(tr -d '\r' <"$work/serial.log")
 gpa=$(sed -n 's/^MARK-GPA=\([0-9]*\).*/\1/p' <<<"$serial" | tail -1)
@@ -78,7 +67,7 @@ host_check "the marker is not in the NVDIMM file in plaintext" \
 	"$check_tool" -A "$mark" "$img"
 host_check "the old marker block (offset $off) still decrypts with the old key" \
 	mktme_check A -b "$base" -o "$off" -n 4096 -e "$work/marker.bin" "$img"
-host_check "and not with the new key" exit_is 1 \
+host_check "and not with the new key" vm_exit_is 1 \
 	mktme_check B -b "$base" -o "$off" -n 4096 -e "$work/marker.bin" "$img"
 echo "1..$vm_n"
 vm_done

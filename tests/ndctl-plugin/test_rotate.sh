@@ -121,19 +121,7 @@ take_store() {
 # mktme_check KEY-NAME ARGS...: tools/mktme-check with key KEY-NAME
 # shellcheck disable=SC2317 # called through host_check
 mktme_check() {
-	local hex
-	hex=$(cat "$work/key$1.hex")
-	shift
-	"$check_tool" -a aes-xts-256 -k "${hex:0:64}" -t "${hex:64:64}" "$@"
-}
-
-# exit_is WANT CMD...: CMD exits with WANT (a mismatch, not an error)
-# shellcheck disable=SC2317 # called through host_check
-exit_is() {
-	local want=$1 rc=0
-	shift
-	"$@" || rc=$?
-	[ $rc -eq "$want" ]
+	vm_mktme_check "$check_tool" "$work/key$1.hex" "${@:2}"
 }
 
 echo "# namespace $ns_size on a ${dimm_mb}M NVDIMM, $VM_SMP vCPUs"
@@ -163,13 +151,13 @@ host_check "boot 2 printed the store: one blob, no new key's blob" \
 host_check "the marker is still not in plaintext" "$check_tool" -A "$mark" "$img"
 host_check "the marker's block (offset $off) decrypts with key B" \
 	mktme_check B -b "$base" -o "$off" -n 4096 -e "$work/marker.bin" "$img"
-host_check "and not with key A" exit_is 1 \
+host_check "and not with key A" vm_exit_is 1 \
 	mktme_check A -b "$base" -o "$off" -n 4096 -e "$work/marker.bin" "$img"
 
 boot 3 -a "$work/store2.tgz:/store.tgz" -e datasum="$datasum"
 host_check "after the rotation to key C: the marker's block decrypts with C" \
 	mktme_check C -b "$base" -o "$off" -n 4096 -e "$work/marker.bin" "$img"
-host_check "and not with key B" exit_is 1 \
+host_check "and not with key B" vm_exit_is 1 \
 	mktme_check B -b "$base" -o "$off" -n 4096 -e "$work/marker.bin" "$img"
 host_check "no plaintext marker" "$check_tool" -A "$mark" "$img"
 echo "1..$vm_n"

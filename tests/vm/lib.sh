@@ -8,6 +8,10 @@
 # vm_done           exit 1 if anything failed
 # vm_project_kernel export VM_KERNEL: as set, or the kernel of the series
 #                   (kernel/build.sh); exit 77 when it cannot be built here
+# vm_mktme_check TOOL HEXFILE ARGS...  tools/mktme-check (TOOL) with the
+#                   AES-XTS-256 key in HEXFILE (128 hex digits: data key,
+#                   tweak key)
+# vm_exit_is WANT CMD...  CMD exits with WANT (a refusal, not an error)
 # vm_tpm_provision DIR  a new TPM 2.0 state in DIR (for vm-run.sh -T) with
 #                   a storage primary key persistent at 0x81000001, as a
 #                   machine's TPM is provisioned; exit 77 without swtpm or
@@ -85,10 +89,11 @@ vm_project_kernel() {
 
 vm_tpm_provision() {
 	local dir=$1 port pid rc=0 tcti
-	command -v swtpm >/dev/null && command -v tpm2_createprimary >/dev/null || {
+	if ! command -v swtpm >/dev/null ||
+		! command -v tpm2_createprimary >/dev/null; then
 		echo "SKIP: swtpm or tpm2-tools missing (tools/qemu/packages.txt)"
 		exit 77
-	}
+	fi
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	# a TPM on 127.0.0.1 only, for the time it takes
@@ -112,4 +117,18 @@ vm_tpm_provision() {
 	wait "$pid" 2>/dev/null || true
 	rm -f "$dir/primary.ctx"
 	[ $rc -eq 0 ] || { echo "not ok - provisioning the TPM in $dir failed"; exit 1; }
+}
+
+vm_mktme_check() {
+	local tool=$1 hex
+	hex=$(cat "$2")
+	shift 2
+	"$tool" -a aes-xts-256 -k "${hex:0:64}" -t "${hex:64:64}" "$@"
+}
+
+vm_exit_is() {
+	local want=$1 rc=0
+	shift
+	"$@" || rc=$?
+	[ "$rc" -eq "$want" ]
 }

@@ -117,13 +117,6 @@ boot() {
 	fi
 }
 
-# mktme_check KEYFILE ARGS...: tools/mktme-check with a 128-digit hex key
-mktme_check() {
-	local hex
-	hex=$(cat "$1")
-	shift
-	"$check_tool" -a aes-xts-256 -k "${hex:0:64}" -t "${hex:64:64}" "$@"
-}
 
 title "pmemcrypt: an encrypted persistent memory namespace, end to end"
 say "The emulated machine: QEMU with Intel TME-MK (per-page KeyIDs), a TPM"
@@ -157,13 +150,13 @@ host_step "the file's text (${tag}00000000...) is nowhere in the image" \
 	"$check_tool" -A "$tag" "$img"
 say "   its first bytes, at image offset $off:"
 od -An -tx1 -v -j "$off" -N 32 "$img" | sed 's/^/     /'
-mktme_check "$work/ns.key" -b "$base" -o "$off" -n 4096 \
+vm_mktme_check "$check_tool" "$work/ns.key" -b "$base" -o "$off" -n 4096 \
 	-d "$work/plain.bin" "$img" >/dev/null 2>&1 || true
 say "   the same bytes decrypted with the namespace key (AES-XTS, the"
 say "   tweak is the guest-physical address):"
 od -An -c -v -N 32 "$work/plain.bin" | sed 's/^/     /'
 host_step "the namespace key decrypts the file's first 4 KiB exactly" \
-	mktme_check "$work/ns.key" -b "$base" -o "$off" -n 4096 -p "$tag" "$img"
+	vm_mktme_check "$check_tool" "$work/ns.key" -b "$base" -o "$off" -n 4096 -p "$tag" "$img"
 head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/other.key"
 host_step "another key decrypts it to noise" sh -c \
 	"! '$check_tool' -a aes-xts-256 -k $(cut -c1-64 "$work/other.key") -t $(cut -c65-128 "$work/other.key") -b $base -o $off -n 4096 -p $tag '$img'"
