@@ -199,6 +199,8 @@ int pc_store_recover(struct pmemcrypt_pool *p)
 		if (pending[i])
 			ret = record_replay(p, i);
 	sw->nfree = 0;
+	for (uint32_t i = 0; i < p->lanes.n; i++)
+		sw->lanes[i].spare = 0;
 	for (uint64_t b = sw->blocks; b-- > 0 && !ret;)
 		if (!(used[b / 64] & (1ull << (b % 64))))
 			sw->free_stack[sw->nfree++] = b;

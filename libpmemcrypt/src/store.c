@@ -82,10 +82,25 @@ void pc_store_fini(struct pmemcrypt_pool *p)
 	p->priv = NULL;
 }
 
-/* Takes n free blocks, waiting for concurrent updates to release some. */
-static void blocks_take(struct pc_sw *sw, uint64_t *out, size_t n)
+/*
+ * Takes n free blocks for the update of lane sl, waiting for concurrent
+ * updates to release some: a one-unit update the lane's spare when it has
+ * one; a larger update returns the spare to the free list first.
+ */
+static void blocks_take(struct pc_sw *sw, struct pc_sw_lane *sl, uint64_t *out,
+			size_t n)
 {
+	if (n == 1 && sl->spare) {
+		out[0] = sl->spare - 1;
+		sl->spare = 0;
+		return;
+	}
 	pthread_mutex_lock(&sw->alloc_lock);
+	if (sl->spare) {
+		sw->free_stack[sw->nfree++] = sl->spare - 1;
+		sl->spare = 0;
+		pthread_cond_broadcast(&sw->alloc_cond);
+	}
 	while (sw->nfree < n)
 		pthread_cond_wait(&sw->alloc_cond, &sw->alloc_lock);
 	sw->nfree -= n;
@@ -93,10 +108,18 @@ static void blocks_take(struct pc_sw *sw, uint64_t *out, size_t n)
 	pthread_mutex_unlock(&sw->alloc_lock);
 }
 
-/* Returns blocks (entries of 0 are skipped) to the free list. */
-static void blocks_give(struct pc_sw *sw, const uint64_t *in, size_t n,
-			int map_values)
+/*
+ * Returns blocks freed by lane sl's update (map values when map_values:
+ * block + 1, 0 skipped): one block becomes the lane's spare when it has
+ * none, the others go to the free list.
+ */
+static void blocks_give(struct pc_sw *sw, struct pc_sw_lane *sl,
+			const uint64_t *in, size_t n, int map_values)
 {
+	if (n == 1 && !sl->spare && (!map_values || in[0])) {
+		sl->spare = map_values ? in[0] : in[0] + 1;
+		return;
+	}
 	pthread_mutex_lock(&sw->alloc_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (map_values && !in[i])
@@ -206,7 +229,7 @@ static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 	struct pc_sw_lane *sl = pc_sw_lane(p, l);
 	int ret = 0;
 
-	blocks_take(pc_sw(p), sl->pbas, n);
+	blocks_take(pc_sw(p), sl, sl->pbas, n);
 	for (size_t i = 0; i < n && !ret; i++) {
 		uint64_t lba = PC_ENT_LBA(ents[i]);
 		const uint8_t *src = plain(arg, sl, i, lba, PC_ALL_SECTORS);
@@ -215,7 +238,7 @@ static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 			  : PMEMCRYPT_E_CRYPTO;
 	}
 	if (ret) {
-		blocks_give(pc_sw(p), sl->pbas, n, 0);
+		blocks_give(pc_sw(p), sl, sl->pbas, n, 0);
 		return ret;
 	}
 	pc_media_fence(&p->media);
@@ -224,7 +247,7 @@ static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 	ret = map_commit(p, l, ents, n);
 	if (ret)
 		return ret;
-	blocks_give(pc_sw(p), sl->old, n, 1);
+	blocks_give(pc_sw(p), sl, sl->old, n, 1);
 	return 0;
 }
 

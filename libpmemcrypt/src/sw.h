@@ -19,6 +19,13 @@ struct pc_sw_lane {
 	uint8_t *entries; /* DRAM image of the lane's record */
 	uint64_t *old;	  /* blocks freed by the update */
 	uint64_t *pbas;	  /* blocks taken by the update */
+	/*
+	 * A free block kept by the lane (block + 1; 0: none): a one-unit
+	 * update takes it and leaves the block it freed in its place,
+	 * without the pool-wide free list.  At most one per lane, so the
+	 * free list always holds units_per_tx blocks for the others.
+	 */
+	uint64_t spare;
 };
 
 struct pc_sw {

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -239,6 +240,68 @@ static void *fail_in_thread(void *arg)
 	return NULL;
 }
 
+/* One-unit write from a thread of its own (which takes a lane of its own). */
+static void *write_one(void *arg)
+{
+	uint64_t unit = (uint64_t)(uintptr_t)arg;
+	uint8_t buf[UNIT];
+
+	piece(buf, UNIT, 7, 1, unit);
+	return (void *)(uintptr_t)(pmemcrypt_write(pool, buf, UNIT,
+						   unit * UNIT) != 0);
+}
+
+/*
+ * Every lane keeps a free block for itself after a one-unit write: with
+ * every unit mapped and every lane holding one, an update of the atomic
+ * limit still finds its blocks (no wait for ever) and lands whole.
+ */
+static void test_lane_spares_leave_room(void **state)
+{
+	size_t max = pmemcrypt_pool_max_atomic(pool), units;
+	struct pmemcrypt_info info;
+	uint8_t *big, buf[UNIT];
+	void *res;
+
+	assert_int_equal(pmemcrypt_info_read(&info, path), 0);
+	units = pmemcrypt_pool_size(pool) / UNIT;
+	assert_true(info.lanes <= units && max / UNIT < units);
+	for (uint64_t u = 0; u < units; u++) {
+		piece(buf, UNIT, 1, 0, u);
+		assert_int_equal(pmemcrypt_write(pool, buf, UNIT, u * UNIT), 0);
+	}
+	for (uint32_t i = 0; i < info.lanes; i++) {
+		pthread_t t;
+
+		assert_int_equal(
+			pthread_create(&t, NULL, write_one,
+				       (void *)(uintptr_t)(units - 1 - i)),
+			0);
+		assert_int_equal(pthread_join(t, &res), 0);
+		assert_null(res);
+	}
+	big = malloc(max);
+	assert_non_null(big);
+	for (size_t k = 0; k < max / UNIT; k++)
+		piece(big + k * UNIT, UNIT, 2, 0, k);
+	alarm(60); /* a wait for blocks that never come fails the test */
+	assert_int_equal(pmemcrypt_write(pool, big, max, 0), 0);
+	alarm(0);
+	for (size_t k = 0; k < max / UNIT; k++) {
+		assert_int_equal(pmemcrypt_read(pool, buf, UNIT, k * UNIT), 0);
+		assert_memory_equal(buf, big + k * UNIT, UNIT);
+	}
+	for (uint32_t i = 0; i < info.lanes; i++) {
+		uint8_t want[UNIT];
+		uint64_t u = units - 1 - i;
+
+		piece(want, UNIT, 7, 1, u);
+		assert_int_equal(pmemcrypt_read(pool, buf, UNIT, u * UNIT), 0);
+		assert_memory_equal(buf, want, UNIT);
+	}
+	free(big);
+}
+
 /* Each thread has its own last error message. */
 static void test_errormsg_per_thread(void **state)
 {
@@ -271,6 +334,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_all_modes, pool_setup,
 						pool_teardown),
 		cmocka_unit_test_setup_teardown(test_errormsg_per_thread,
+						pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_lane_spares_leave_room,
 						pool_setup, pool_teardown),
 	};
 
