@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "errormsg.h"
 #include "lane.h"
@@ -12,9 +13,10 @@ static unsigned lane_next;
 
 int pc_lanes_init(struct pc_lanes *lanes, const struct pc_header *h)
 {
-	lanes->v = calloc(h->lanes, sizeof(*lanes->v));
+	lanes->v = aligned_alloc(64, h->lanes * sizeof(*lanes->v));
 	if (!lanes->v)
 		return pc_err(-ENOMEM, "out of memory");
+	memset(lanes->v, 0, h->lanes * sizeof(*lanes->v));
 	lanes->n = h->lanes;
 	for (uint32_t i = 0; i < lanes->n; i++) {
 		struct pc_lane *l = &lanes->v[i];

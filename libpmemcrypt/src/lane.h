@@ -10,7 +10,8 @@
 #include "format.h"
 
 struct pc_lane {
-	pthread_mutex_t lock;
+	/* A cache line of its own: lanes are taken by different threads. */
+	_Alignas(64) pthread_mutex_t lock;
 	uint32_t index;
 	uint64_t log_off; /* media offset of the lane's log */
 	uint64_t seq;	  /* sequence number of its last record */

@@ -132,9 +132,10 @@ static int pool_alloc(struct pmemcrypt_pool **pp, const char *path)
 		return ret;
 	if (!pp || !path)
 		return pc_err(PMEMCRYPT_E_INVALID, "pool: NULL argument");
-	p = calloc(1, sizeof(*p));
+	p = aligned_alloc(_Alignof(struct pmemcrypt_pool), sizeof(*p));
 	if (!p)
 		return pc_err(-ENOMEM, "out of memory");
+	memset(p, 0, sizeof(*p));
 	p->media.fd = -1;
 	pthread_mutex_init(&p->hdr_lock, NULL);
 	pc_locks_init(&p->locks);

@@ -37,9 +37,14 @@ struct pmemcrypt_pool {
 	struct pc_lanes lanes;
 	struct pc_locks locks;
 	pthread_mutex_t hdr_lock; /* header (key slot) changes */
-	int ntx;		  /* transactions open (atomic) */
 	struct pc_check *check;	  /* check mode's state; NULL when off */
 	int forked; /* 1 in a child made by fork() while the pool was open */
+	/*
+	 * Transactions open (atomic), on a cache line of its own: each
+	 * tx_begin and its end write it, and every call reads the fields
+	 * above.
+	 */
+	_Alignas(64) int ntx;
 };
 
 /*

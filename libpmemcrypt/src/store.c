@@ -53,9 +53,13 @@ int pc_store_init(struct pmemcrypt_pool *p)
 	pthread_cond_init(&sw->alloc_cond, NULL);
 	sw->free_stack = malloc(sw->blocks * sizeof(uint64_t));
 	sw->map = calloc(p->units, sizeof(uint64_t));
-	sw->lanes = calloc(p->lanes.n, sizeof(*sw->lanes));
-	if (!sw->free_stack || !sw->map || !sw->lanes)
+	sw->lanes = aligned_alloc(64, p->lanes.n * sizeof(*sw->lanes));
+	if (sw->lanes)
+		memset(sw->lanes, 0, p->lanes.n * sizeof(*sw->lanes));
+	sw->claims = aligned_alloc(64, PC_STRIPES * sizeof(uint64_t));
+	if (!sw->free_stack || !sw->map || !sw->lanes || !sw->claims)
 		return pc_err(-ENOMEM, "out of memory");
+	memset(sw->claims, 0, PC_STRIPES * sizeof(uint64_t));
 	for (uint32_t i = 0; i < p->lanes.n; i++) {
 		int ret = lane_init(p, &sw->lanes[i]);
 
@@ -78,6 +82,7 @@ void pc_store_fini(struct pmemcrypt_pool *p)
 	pthread_cond_destroy(&sw->alloc_cond);
 	free(sw->free_stack);
 	free(sw->map);
+	free(sw->claims);
 	free(sw);
 	p->priv = NULL;
 }

@@ -13,7 +13,8 @@
 
 /* What a lane holds on the software engine. */
 struct pc_sw_lane {
-	struct pc_xts *xts;
+	/* A cache line of its own: lanes are written by different threads. */
+	_Alignas(64) struct pc_xts *xts;
 	uint8_t *bounce;  /* ciphertext staging, PC_UNIT */
 	uint8_t *scratch; /* plaintext staging, PC_UNIT */
 	uint8_t *entries; /* DRAM image of the lane's record */
@@ -43,20 +44,30 @@ struct pc_sw {
 	struct pc_sw_lane *lanes; /* one per lane of the pool */
 	struct pc_view view;
 	/*
-	 * Ranges added to transactions since open (atomic): with the count
-	 * of open transactions, it tells an update that no other
-	 * transaction may have stored into the sectors it makes durable.
+	 * Per unit-lock stripe (atomic), the open transactions that added a
+	 * range in a unit of the stripe (low 32 bits), and how many times
+	 * one did since open (high 32 bits): it tells an update that no
+	 * other transaction may have stored into the sectors it makes
+	 * durable (view_alone() in sw_io.c).
 	 */
-	uint64_t tx_adds;
+	uint64_t *claims;
 };
+
+/* A claim: one more transaction open on the stripe, one more claim made. */
+#define PC_CLAIM_ADD ((1ull << 32) + 1)
+#define PC_CLAIM_OPEN(w) ((uint32_t)(w))
 
 /* Units a software transaction holds without allocating. */
 #define PC_SW_TX_INLINE_UNITS 16
 
-/* A software transaction's state: the units its ranges cover. */
+/*
+ * A software transaction's state: the units its ranges cover, and the
+ * stripes it holds a claim on.
+ */
 struct pc_sw_tx {
 	uint64_t *v; /* sorted, each once: inline_units, or allocated */
 	size_t n, cap;
+	uint64_t claimed[PC_STRIPES / 64];
 	uint64_t inline_units[PC_SW_TX_INLINE_UNITS];
 };
 

@@ -59,7 +59,7 @@ struct durable {
 	struct pmemcrypt_pool *p;
 	const struct pc_range *r;
 	size_t n;
-	int own; /* transactions of the caller's own: 1 at commit, else 0 */
+	int own; /* the caller's claim on its units: 1 at commit, else 0 */
 	int error;
 };
 
@@ -82,27 +82,28 @@ static size_t first_ending_after(const struct pc_range *r, size_t n,
 
 /*
  * Copies the sectors in need of unit lba from the view into dst when no
- * other transaction can have stored into them: none was open, and no
- * range was added while they were copied (a sequence count read around
- * the copy, as a seqlock reader does; tx_add is its writer).  Stores of
- * no transaction may become durable with them, as a cache line may be
- * written back at any time on persistent memory.
+ * other transaction can have stored into them: none open held a claim on
+ * the unit's stripe, and none was made while they were copied (the
+ * stripe's claim word read around the copy, as a seqlock reader does;
+ * pc_sw_tx_add() is its writer).  Stores of no transaction may become
+ * durable with them, as a cache line may be written back at any time on
+ * persistent memory.
  */
 static int view_alone(struct durable *d, uint64_t lba, unsigned need,
 		      uint8_t *dst)
 {
-	struct pc_sw *sw = pc_sw(d->p);
+	const uint64_t *claim = &pc_sw(d->p)->claims[lba % PC_STRIPES];
 	const uint8_t *src = d->p->base + lba * PC_UNIT;
-	uint64_t seq = __atomic_load_n(&sw->tx_adds, __ATOMIC_ACQUIRE);
+	uint64_t w = __atomic_load_n(claim, __ATOMIC_ACQUIRE);
 
-	if (__atomic_load_n(&d->p->ntx, __ATOMIC_ACQUIRE) != d->own)
+	if (PC_CLAIM_OPEN(w) != (uint32_t)d->own)
 		return 0;
 	for (unsigned s = 0; s < PC_SECTORS; s++)
 		if (need & (1u << s))
 			memcpy(dst + s * PC_SECTOR, src + s * PC_SECTOR,
 			       PC_SECTOR);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return __atomic_load_n(&sw->tx_adds, __ATOMIC_RELAXED) == seq;
+	return __atomic_load_n(claim, __ATOMIC_RELAXED) == w;
 }
 
 /*
@@ -377,6 +378,29 @@ static int units_insert(struct pc_sw_tx *s, uint64_t first, uint64_t last)
 }
 
 /*
+ * Claims the stripes of units [first, last] that the transaction holds no
+ * claim on yet, then a release fence: both before the caller may store
+ * into the range.
+ */
+static void claim_stripes(struct pmemcrypt_tx *tx, uint64_t first,
+			  uint64_t last)
+{
+	uint64_t *claims = pc_sw(tx->pool)->claims;
+	struct pc_sw_tx *s = tx->priv;
+
+	for (uint64_t u = first; u <= last && u - first < PC_STRIPES; u++) {
+		unsigned st = (unsigned)(u % PC_STRIPES);
+		uint64_t bit = 1ull << (st % 64);
+
+		if (s->claimed[st / 64] & bit)
+			continue;
+		s->claimed[st / 64] |= bit;
+		__atomic_fetch_add(&claims[st], PC_CLAIM_ADD, __ATOMIC_RELAXED);
+	}
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/*
  * The ranges are persisted as one update at commit; a range that would
  * take the transaction past the atomic limit is refused when it is added.
  */
@@ -398,17 +422,30 @@ int pc_sw_tx_add(struct pmemcrypt_tx *tx, uint64_t off, size_t len)
 	if (!ret)
 		ret = units_insert(s, first, last);
 	/* Before the caller stores into the range: see view_alone(). */
-	__atomic_fetch_add(&pc_sw(tx->pool)->tx_adds, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	claim_stripes(tx, first, last);
 	if (!ret)
 		pc_tx_append(tx, off, len);
 	return ret;
 }
 
+/*
+ * Gives up the transaction's claims, once its update is durable or its
+ * ranges restored: an update of another transaction that waited for the
+ * units' locks no longer needs to keep its stores out.
+ */
 static void tx_units_free(struct pmemcrypt_tx *tx)
 {
+	uint64_t *claims = pc_sw(tx->pool)->claims;
 	struct pc_sw_tx *s = tx->priv;
 
+	for (unsigned w = 0; w < PC_STRIPES / 64; w++)
+		while (s->claimed[w]) {
+			unsigned b = (unsigned)__builtin_ctzll(s->claimed[w]);
+
+			__atomic_fetch_sub(&claims[w * 64 + b], 1,
+					   __ATOMIC_RELEASE);
+			s->claimed[w] &= s->claimed[w] - 1;
+		}
 	if (s->v != s->inline_units)
 		free(s->v);
 	s->v = NULL;

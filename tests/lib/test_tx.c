@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* test_tx.c -- transactions: commit, abort, size limit, misuse */
+/*
+ * test_tx.c -- transactions: commit, abort, undeclared stores, size
+ * limit, misuse
+ */
 
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +127,43 @@ static void test_abort(void **state)
 	expect_ranges(300);
 }
 
+/*
+ * Stores no transaction declared, beside a persisted byte in the same
+ * sector: they become durable with it when no open transaction holds a
+ * claim on the unit (one open on another unit does not count), and stay
+ * out while one that added a range in the unit is open.
+ */
+static void test_undeclared_stores(void **state)
+{
+	static const uint8_t zero[UNIT];
+	uint64_t u = 5 * UNIT, other = 100 * UNIT;
+	struct pmemcrypt_tx *tx = NULL;
+
+	assert_int_equal(pmemcrypt_write(pool, zero, UNIT, u), 0);
+	assert_int_equal(pmemcrypt_tx_begin(pool, &tx), 0);
+	assert_int_equal(pmemcrypt_tx_add(tx, base + other, 8), 0);
+	base[other] = 0x11;
+	base[u] = 0xaa;
+	base[u + 10] = 0xbb;
+	assert_int_equal(pmemcrypt_persist(pool, base + u + 10, 1), 0);
+	assert_int_equal(pmemcrypt_tx_commit(&tx), 0);
+	reopen();
+	expect_content(u, "\xaa", 1);
+	expect_content(u + 10, "\xbb", 1);
+	expect_content(other, "\x11", 1);
+
+	assert_int_equal(pmemcrypt_tx_begin(pool, &tx), 0);
+	assert_int_equal(pmemcrypt_tx_add(tx, base + u, 1), 0);
+	base[u] = 0xcc;
+	base[u + 10] = 0xdd;
+	assert_int_equal(pmemcrypt_persist(pool, base + u + 10, 1), 0);
+	pmemcrypt_tx_abort(&tx);
+	expect_content(u, "\xaa", 1);
+	reopen();
+	expect_content(u, "\xaa", 1);
+	expect_content(u + 10, "\xdd", 1);
+}
+
 /* A transaction that would cover more units than an update may. */
 static void test_too_many_units(void **state)
 {
@@ -229,8 +269,10 @@ int main(void)
 						pool_teardown),
 		cmocka_unit_test_setup_teardown(test_abort, pool_setup,
 						pool_teardown),
-		cmocka_unit_test_setup_teardown(test_too_many_units,
+		cmocka_unit_test_setup_teardown(test_undeclared_stores,
 						pool_setup, pool_teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_units, pool_setup,
+						pool_teardown),
 		cmocka_unit_test_setup_teardown(test_many_ranges, pool_setup,
 						pool_teardown),
 		cmocka_unit_test_setup_teardown(test_misuse, pool_setup,
