@@ -56,10 +56,8 @@ int pc_store_init(struct pmemcrypt_pool *p)
 	sw->lanes = aligned_alloc(64, p->lanes.n * sizeof(*sw->lanes));
 	if (sw->lanes)
 		memset(sw->lanes, 0, p->lanes.n * sizeof(*sw->lanes));
-	sw->claims = aligned_alloc(64, PC_STRIPES * sizeof(uint64_t));
-	if (!sw->free_stack || !sw->map || !sw->lanes || !sw->claims)
+	if (!sw->free_stack || !sw->map || !sw->lanes)
 		return pc_err(-ENOMEM, "out of memory");
-	memset(sw->claims, 0, PC_STRIPES * sizeof(uint64_t));
 	for (uint32_t i = 0; i < p->lanes.n; i++) {
 		int ret = lane_init(p, &sw->lanes[i]);
 
@@ -82,7 +80,6 @@ void pc_store_fini(struct pmemcrypt_pool *p)
 	pthread_cond_destroy(&sw->alloc_cond);
 	free(sw->free_stack);
 	free(sw->map);
-	free(sw->claims);
 	free(sw);
 	p->priv = NULL;
 }

@@ -50,7 +50,7 @@ struct pc_sw {
 	 * other transaction may have stored into the sectors it makes
 	 * durable (view_alone() in sw_io.c).
 	 */
-	uint64_t *claims;
+	uint64_t claims[PC_STRIPES];
 };
 
 /* A claim: one more transaction open on the stripe, one more claim made. */
