@@ -477,10 +477,28 @@ static FILE *out_file(const char *dir, const char *name)
 	return f;
 }
 
+static const char usage_text[] =
+	"usage: bench_pool [--write-4k | --only LETTERS | --budget] [--quick]\n"
+	"                  [--out DIR] [PATH]\n"
+	"\n"
+	"Atomic writes, transactions, open, first touch and scaling of\n"
+	"libpmemcrypt against libpmem2, libpmemblk and libpmemobj, on one\n"
+	"file (default /dev/shm/pmemcrypt-bench.pool), cache-line\n"
+	"persistence on every side.  Prints 'ratio:' and 'target:' lines.\n"
+	"\n"
+	"  --only LETTERS  only these sections, of a (4 KiB writes),\n"
+	"                  b (transactions), c (open), d (first touch),\n"
+	"                  e (2 threads; with a and b), f (view budget)\n"
+	"  --budget        the same as --only f\n"
+	"  --write-4k      only the libpmem2 copy and pmemcrypt_write of (a)\n"
+	"  --quick         small sizes and one round: a check, not a figure\n"
+	"  --out DIR       write raw.tsv, results.md and targets.dat there\n"
+	"  -h, --help      show this help\n";
+
+/* A usage error: the usage on stderr, exit status 2. */
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench_pool [--write-4k | --only LETTERS] "
-			"[--quick] [--out DIR] [PATH]\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
@@ -492,13 +510,18 @@ int main(int argc, char **argv)
 		{"only", required_argument, NULL, 's'},
 		{"quick", no_argument, NULL, 'q'},
 		{"out", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *sections = "abcdef";
 	int c, only = 0, quick = 0;
 	char title[256];
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			return 0;
+		}
 		if (c == 'w' || c == 'b' || c == 's') {
 			if (only)
 				usage();

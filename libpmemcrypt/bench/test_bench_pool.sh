@@ -24,7 +24,7 @@ ok() {
 	fi
 }
 
-echo "1..9"
+echo "1..10"
 BENCH_POOL_RESULTS=$work/results BENCH_POOL_DIR=$work \
 	"$here/bench-pool.sh" "$bench" --quick >"$work/out.txt" 2>&1
 ok $? "bench-pool.sh --quick runs"
@@ -73,4 +73,7 @@ ok $? "the benchmark's pool folder is removed"
 "$bench" --no-such-option >/dev/null 2>&1
 [ $? -eq 2 ]
 ok $? "a bad option exits 2"
+
+"$bench" --help >"$work/help.txt" 2>&1 && grep -q -- "--only LETTERS" "$work/help.txt"
+ok $? "--help prints the options and exits 0"
 exit $fail
