@@ -23,10 +23,12 @@ MAN3_ALIASES.pmemcrypt_tx_begin := pmemcrypt_tx_add pmemcrypt_tx_commit \
 	pmemcrypt_tx_abort
 MAN3_ALIASES.pmemcrypt_key_from_raw := pmemcrypt_key_from_file \
 	pmemcrypt_key_from_fd pmemcrypt_key_from_passphrase \
-	pmemcrypt_key_from_keyring pmemcrypt_key_delete \
+	pmemcrypt_key_from_keyring pmemcrypt_key_from_clevis \
+	pmemcrypt_key_delete \
 	pmemcrypt_key_get_type
 MAN3_ALIASES.pmemcrypt_pool_add_key := pmemcrypt_pool_remove_key \
-	pmemcrypt_pool_change_key pmemcrypt_pool_find_slot
+	pmemcrypt_pool_change_key pmemcrypt_pool_find_slot \
+	pmemcrypt_pool_add_clevis
 MAN3_ALIASES.pmemcrypt_info_read := pmemcrypt_cipher_name \
 	pmemcrypt_key_type_name pmemcrypt_pool_check
 MAN3_ALIASES.pmemcrypt_errormsg := pmemcrypt_strerror

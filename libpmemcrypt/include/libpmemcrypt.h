@@ -25,7 +25,7 @@ extern "C" {
  * symbol version.
  */
 #define PMEMCRYPT_MAJOR_VERSION 1
-#define PMEMCRYPT_MINOR_VERSION 3
+#define PMEMCRYPT_MINOR_VERSION 4
 
 /* Size of a raw key (a key file, a keyring key's payload). */
 #define PMEMCRYPT_KEY_SIZE 32
@@ -77,6 +77,7 @@ enum pmemcrypt_key_type {
 	PMEMCRYPT_KEY_RAW = 1,	      /* 32 raw bytes (file, fd, buffer) */
 	PMEMCRYPT_KEY_PASSPHRASE = 2, /* passphrase through Argon2id */
 	PMEMCRYPT_KEY_KEYRING = 3,    /* kernel keyring "user" key */
+	PMEMCRYPT_KEY_CLEVIS = 4,     /* the pool's clevis slots (since 1.4) */
 };
 
 /* A raw 256-bit key from a buffer. */
@@ -95,6 +96,13 @@ int pmemcrypt_key_from_passphrase(struct pmemcrypt_key **key,
  */
 int pmemcrypt_key_from_keyring(struct pmemcrypt_key **key,
 			       const char *description);
+/*
+ * A key that opens a pool's clevis slots (see pmemcrypt_pool_add_clevis):
+ * at open, 'clevis decrypt' recovers each such slot's key from its token,
+ * asking the Tang server or the TPM the slot was bound to, until one
+ * opens.  It holds no secret itself.
+ */
+int pmemcrypt_key_from_clevis(struct pmemcrypt_key **key);
 /* Wipes and frees a key; accepts NULL; sets *key to NULL. */
 void pmemcrypt_key_delete(struct pmemcrypt_key **key);
 enum pmemcrypt_key_type pmemcrypt_key_get_type(const struct pmemcrypt_key *key);
@@ -285,6 +293,17 @@ int pmemcrypt_pool_remove_key(struct pmemcrypt_pool *pool, int slot);
 int pmemcrypt_pool_change_key(struct pmemcrypt_pool *pool,
 			      const struct pmemcrypt_key *old_key,
 			      const struct pmemcrypt_key *new_key);
+/* pmemcrypt_pool_add_clevis: pass -y to clevis (trust a Tang server's
+ * advertisement without asking on the terminal). */
+#define PMEMCRYPT_CLEVIS_TRUST 1u
+/*
+ * Adds a slot bound through clevis: a random key, which 'clevis encrypt
+ * pin config' encrypts to a token (a JWE) kept in the pool; pin is
+ * "tang", "tpm2" or "sss" and config its JSON, as for 'clevis encrypt'.
+ * Needs the clevis program and a pool made with format 1.2 or later.
+ */
+int pmemcrypt_pool_add_clevis(struct pmemcrypt_pool *pool, const char *pin,
+			      const char *config, unsigned flags, int *slot);
 /* Index of the slot that key opens, or a negative error. */
 int pmemcrypt_pool_find_slot(struct pmemcrypt_pool *pool,
 			     const struct pmemcrypt_key *key);
@@ -296,7 +315,9 @@ struct pmemcrypt_slot_info {
 	int used;
 	enum pmemcrypt_key_type type;
 	uint32_t kdf_t_cost, kdf_m_cost_kib, kdf_parallelism;
-	char description[64]; /* keyring slots: the key's description */
+	char description[64]; /* keyring slots: the key's description;
+			       * clevis slots: the pin and its configuration
+			       * (the first 63 bytes) */
 };
 
 /*

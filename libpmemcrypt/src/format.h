@@ -16,7 +16,7 @@
 
 #define PC_MAGIC "PMEMCRYP"
 #define PC_FORMAT_MAJOR 1
-#define PC_FORMAT_MINOR 1 /* 1.1: the hardware engine; others stay 1.0 */
+#define PC_FORMAT_MINOR 2 /* 1.1: the hardware engine; 1.2: tokens */
 #define PC_HDR_SIZE 4096
 #define PC_HDR_AREA (2 * PC_HDR_SIZE)
 /* What a shredded pool's header area starts with (the rest is zeros). */
@@ -31,6 +31,7 @@ enum pc_slot_type {
 	PC_SLOT_RAW = 1,
 	PC_SLOT_PASSPHRASE = 2,
 	PC_SLOT_KEYRING = 3,
+	PC_SLOT_CLEVIS = 4, /* its key is in a clevis token (format 1.2) */
 };
 
 enum pc_kdf {
@@ -44,7 +45,7 @@ struct pc_slot {
 	uint32_t t_cost;
 	uint32_t m_cost_kib;
 	uint32_t parallelism;
-	uint32_t reserved0;
+	uint32_t token_len; /* clevis slots: bytes of the token */
 	uint8_t salt[PC_SALT_SIZE];
 	uint8_t wrapped[PC_WRAPPED_SIZE];
 	char description[64];
@@ -73,7 +74,9 @@ struct pc_header {
 	uint32_t kdf_t_cost;      /* cost of new passphrase slots */
 	uint32_t kdf_m_cost_kib;
 	uint32_t kdf_parallelism;
-	uint8_t reserved0[388];
+	uint32_t reserved0;
+	uint64_t tokens_off; /* the token area (format 1.2); 0: none */
+	uint8_t reserved2[376];
 	struct pc_slot slots[8];
 	uint8_t reserved1[1472];
 	uint8_t mac[32];      /* HMAC-SHA256(mac key, bytes 0..4031) */
@@ -110,7 +113,17 @@ static_assert(sizeof(struct pc_log_head) == 64, "log layout");
  * lanes hold logs of struct pc_undo_entry.
  */
 #define PC_INCOMPAT_HARDWARE 1u
-#define PC_INCOMPAT_KNOWN PC_INCOMPAT_HARDWARE
+/* PC_INCOMPAT_CLEVIS: a key slot's key is in a token (format 1.2). */
+#define PC_INCOMPAT_CLEVIS 2u
+#define PC_INCOMPAT_KNOWN (PC_INCOMPAT_HARDWARE | PC_INCOMPAT_CLEVIS)
+
+/*
+ * The token area: one PC_TOKEN_SIZE region per key slot, between the map
+ * (or the lanes) and the data.  A clevis slot's token is a JWE that
+ * clevis decrypts to the slot's 32-byte key.
+ */
+#define PC_TOKEN_SIZE 8192u
+#define PC_TOKEN_AREA (8 * PC_TOKEN_SIZE)
 
 /*
  * A log entry of a hardware pool: content for [off, off+len) of the data

@@ -16,7 +16,7 @@
  * runs before anything is authenticated, so a forged slot must not make
  * it run for hours.
  */
-static int slot_ok(const struct pc_slot *s)
+static int slot_ok(const struct pc_header *h, const struct pc_slot *s)
 {
 	switch (s->type) {
 	case PC_SLOT_EMPTY:
@@ -24,6 +24,10 @@ static int slot_ok(const struct pc_slot *s)
 	case PC_SLOT_RAW:
 	case PC_SLOT_KEYRING:
 		return s->kdf == PC_KDF_HKDF_SHA256;
+	case PC_SLOT_CLEVIS:
+		return s->kdf == PC_KDF_HKDF_SHA256 &&
+		       (h->incompat & PC_INCOMPAT_CLEVIS) && h->tokens_off &&
+		       s->token_len >= 1 && s->token_len <= PC_TOKEN_SIZE;
 	case PC_SLOT_PASSPHRASE:
 		return s->kdf == PC_KDF_ARGON2ID &&
 		       pc_kdf_cost_ok(s->t_cost, s->m_cost_kib,
@@ -83,10 +87,30 @@ static int sw_geometry_ok(const struct pc_header *h)
 	return 1;
 }
 
+/*
+ * The token area (none when tokens_off is 0) lies between the end of the
+ * map (of the lanes, in a hardware pool) and the data.
+ */
+static int tokens_ok(const struct pc_header *h)
+{
+	uint64_t meta_end = h->map_off, end;
+
+	if (!h->tokens_off)
+		return !(h->incompat & PC_INCOMPAT_CLEVIS);
+	/* The geometry checks bounded map_off + 8 * units already. */
+	if (!(h->incompat & PC_INCOMPAT_HARDWARE))
+		meta_end += h->units * 8;
+	return h->tokens_off % PC_UNIT == 0 && h->tokens_off >= meta_end &&
+	       !__builtin_add_overflow(h->tokens_off, PC_TOKEN_AREA, &end) &&
+	       end <= h->data_off;
+}
+
 static int geometry_ok(const struct pc_header *h)
 {
 	if (!(h->incompat & PC_INCOMPAT_HARDWARE ? hw_geometry_ok(h)
 						  : sw_geometry_ok(h)))
+		return 0;
+	if (!tokens_ok(h))
 		return 0;
 	if (h->cipher != PMEMCRYPT_CIPHER_AES256_XTS &&
 	    h->cipher != PMEMCRYPT_CIPHER_AES128_XTS)
@@ -95,7 +119,7 @@ static int geometry_ok(const struct pc_header *h)
 			    h->kdf_parallelism))
 		return 0;
 	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
-		if (!slot_ok(&h->slots[i]))
+		if (!slot_ok(h, &h->slots[i]))
 			return 0;
 	return 1;
 }

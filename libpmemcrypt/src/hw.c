@@ -215,7 +215,7 @@ static int hw_check_units(struct pmemcrypt_pool *p,
 
 const struct pc_engine pc_engine_hardware = {
 	.id = PMEMCRYPT_ENGINE_HARDWARE,
-	.minor = PC_FORMAT_MINOR,
+	.minor = 1, /* 1.0 readers refuse it by its geometry */
 	.incompat = PC_INCOMPAT_HARDWARE,
 	.zero_data = 1, /* no map to say a unit reads as zeros */
 	.tx_size = sizeof(struct pc_undo),

@@ -43,9 +43,11 @@ static void info_fill(struct pmemcrypt_info *info, const struct pc_header *h,
 		struct pmemcrypt_slot_info *o = &info->slots[i];
 
 		o->used = s->type != PC_SLOT_EMPTY;
-		o->type = s->type == PC_SLOT_PASSPHRASE ? PMEMCRYPT_KEY_PASSPHRASE
-			  : s->type == PC_SLOT_KEYRING	? PMEMCRYPT_KEY_KEYRING
-							: PMEMCRYPT_KEY_RAW;
+		o->type = s->type == PC_SLOT_PASSPHRASE
+				  ? PMEMCRYPT_KEY_PASSPHRASE
+			  : s->type == PC_SLOT_KEYRING ? PMEMCRYPT_KEY_KEYRING
+			  : s->type == PC_SLOT_CLEVIS  ? PMEMCRYPT_KEY_CLEVIS
+						       : PMEMCRYPT_KEY_RAW;
 		o->kdf_t_cost = s->t_cost;
 		o->kdf_m_cost_kib = s->m_cost_kib;
 		o->kdf_parallelism = s->parallelism;
@@ -132,6 +134,8 @@ PC_EXPORT const char *pmemcrypt_key_type_name(enum pmemcrypt_key_type type)
 	case PMEMCRYPT_KEY_RAW: return "raw key";
 	case PMEMCRYPT_KEY_PASSPHRASE: return "passphrase";
 	case PMEMCRYPT_KEY_KEYRING: return "keyring key";
+	case PMEMCRYPT_KEY_CLEVIS:
+		return "clevis";
 	}
 	return "unknown";
 }

@@ -206,6 +206,12 @@ PC_EXPORT int pmemcrypt_key_from_keyring(struct pmemcrypt_key **key,
 	return ret;
 }
 
+PC_EXPORT int pmemcrypt_key_from_clevis(struct pmemcrypt_key **key)
+{
+	/* No secret of its own: each slot's token holds one. */
+	return key_alloc(key, PMEMCRYPT_KEY_CLEVIS);
+}
+
 PC_EXPORT void pmemcrypt_key_delete(struct pmemcrypt_key **key)
 {
 	if (!key || !*key)

@@ -2,10 +2,21 @@
 /* keyslots.c -- adding, removing and changing key slots of a pool */
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "errormsg.h"
 #include "pool.h"
+
+/* First free slot, or PMEMCRYPT_E_NO_SLOT. */
+static int free_slot(struct pmemcrypt_pool *p)
+{
+	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
+		if (p->hdr.slots[i].type == PC_SLOT_EMPTY)
+			return i;
+	return pc_err(PMEMCRYPT_E_NO_SLOT, "all %d key slots are used",
+		      PMEMCRYPT_MAX_SLOTS);
+}
 
 /* The slot key opens, checked to yield this pool's DEK. */
 static int find_slot(struct pmemcrypt_pool *p, const struct pmemcrypt_key *key)
@@ -15,7 +26,7 @@ static int find_slot(struct pmemcrypt_pool *p, const struct pmemcrypt_key *key)
 
 	if (!dek)
 		return pc_err(-ENOMEM, "out of memory");
-	slot = pc_slot_unlock(&p->hdr, key, dek);
+	slot = pc_slot_unlock(&p->hdr, &p->media, key, dek);
 	if (slot >= 0 && !pc_memeq(dek, p->sec->dek, PC_DEK_SIZE))
 		slot = pc_err(PMEMCRYPT_E_CORRUPT,
 			      "key slot %d holds another pool's key", slot);
@@ -50,14 +61,9 @@ PC_EXPORT int pmemcrypt_pool_add_key(struct pmemcrypt_pool *pool,
 	if (!key)
 		return pc_err(PMEMCRYPT_E_INVALID, "add_key: NULL key");
 	pthread_mutex_lock(&pool->hdr_lock);
-	for (i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
-		if (pool->hdr.slots[i].type == PC_SLOT_EMPTY)
-			break;
-	if (i == PMEMCRYPT_MAX_SLOTS) {
-		ret = pc_err(PMEMCRYPT_E_NO_SLOT, "all %d key slots are used",
-			     PMEMCRYPT_MAX_SLOTS);
+	i = ret = free_slot(pool);
+	if (i < 0)
 		goto out;
-	}
 	ret = pc_slot_seal(&pool->hdr.slots[i], key, &pool->kdf,
 			   pool->sec->dek);
 	if (!ret)
@@ -69,6 +75,96 @@ PC_EXPORT int pmemcrypt_pool_add_key(struct pmemcrypt_pool *pool,
 out:
 	pthread_mutex_unlock(&pool->hdr_lock);
 	return ret;
+}
+
+/* A pin names a clevis program: clevis-encrypt-<pin>. */
+static int pin_ok(const char *pin)
+{
+	size_t n = 0;
+
+	for (; pin[n]; n++)
+		if (!((pin[n] >= 'a' && pin[n] <= 'z') ||
+		      (pin[n] >= '0' && pin[n] <= '9') || pin[n] == '_'))
+			return 0;
+	return n >= 1 && n <= 32;
+}
+
+/* Writes a token to slot i's region, the rest of the region zeroed. */
+static int write_token(struct pmemcrypt_pool *p, int i, const char *token,
+		       size_t len)
+{
+	uint64_t off = p->hdr.tokens_off + (uint64_t)i * PC_TOKEN_SIZE;
+	int ret = pc_media_zero(&p->media, off, PC_TOKEN_SIZE);
+
+	if (!ret)
+		ret = pc_media_write(&p->media, off, token, len);
+	pc_media_fence(&p->media);
+	return ret;
+}
+
+/*
+ * Binds a new slot through clevis: a random key, encrypted by clevis to
+ * a token; the token is written before the header that names it, so a
+ * crash leaves the old header or a complete slot.
+ */
+static int add_clevis(struct pmemcrypt_pool *pool, const char *pin,
+		      const char *config, unsigned flags, int *slot)
+{
+	uint8_t *key = pc_secure_alloc(PC_CLEVIS_KEY_SIZE);
+	char what[PC_DESC_MAX], token[PC_TOKEN_SIZE];
+	size_t len = 0;
+	int i, ret;
+
+	if (!key)
+		return pc_err(-ENOMEM, "out of memory");
+	ret = pc_random(key, PC_CLEVIS_KEY_SIZE);
+	if (!ret)
+		ret = pc_clevis_encrypt(pin, config, flags, key, token, &len);
+	if (ret)
+		goto out;
+	snprintf(what, sizeof(what), "%s %s", pin, config);
+	pthread_mutex_lock(&pool->hdr_lock);
+	i = ret = free_slot(pool);
+	if (i >= 0)
+		ret = pc_slot_seal_clevis(&pool->hdr.slots[i], key,
+					  (uint32_t)len, what, pool->sec->dek);
+	if (!ret)
+		ret = write_token(pool, i, token, len);
+	if (!ret)
+		ret = pc_pool_write_header(pool);
+	if (ret && i >= 0)
+		memset(&pool->hdr.slots[i], 0, sizeof(struct pc_slot));
+	if (!ret && slot)
+		*slot = i;
+	pthread_mutex_unlock(&pool->hdr_lock);
+out:
+	pc_secure_free(key, PC_CLEVIS_KEY_SIZE);
+	return ret;
+}
+
+PC_EXPORT int pmemcrypt_pool_add_clevis(struct pmemcrypt_pool *pool,
+					const char *pin, const char *config,
+					unsigned flags, int *slot)
+{
+	int ret = pc_pool_usable(pool, "add_clevis");
+
+	if (ret)
+		return ret;
+	if (!pin || !config || !pin_ok(pin))
+		return pc_err(PMEMCRYPT_E_INVALID, "add_clevis: %s",
+			      !pin || !config
+				      ? "NULL pin or configuration"
+				      : "a pin is 1 to 32 of a-z, 0-9 and _");
+	if (flags & ~PMEMCRYPT_CLEVIS_TRUST)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "add_clevis: unknown flags %#x", flags);
+	if (!pool->hdr.tokens_off)
+		return pc_err(PMEMCRYPT_E_INVALID,
+			      "%s: the pool has no room for clevis tokens: "
+			      "it was made before format 1.2; copy its data "
+			      "to a new pool to bind it through clevis",
+			      pool->path);
+	return add_clevis(pool, pin, config, flags, slot);
 }
 
 PC_EXPORT int pmemcrypt_pool_remove_key(struct pmemcrypt_pool *pool, int slot)

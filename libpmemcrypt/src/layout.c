@@ -16,6 +16,10 @@ int pc_layout_for_size(struct pc_layout *lay,
 			      PC_LAYOUT_MIN_UNITS,
 			      (unsigned long long)PC_MAP_PBA_MASK / 2, PC_UNIT);
 	pc_engine_by_id(cfg->engine)->layout(lay, cfg, units);
+	/* The token area goes between the engine's metadata and the data. */
+	lay->tokens_off = lay->data_off;
+	lay->data_off += PC_TOKEN_AREA;
+	lay->file_size += PC_TOKEN_AREA;
 	return 0;
 }
 
@@ -63,4 +67,5 @@ void pc_layout_header(struct pc_header *h, const struct pc_layout *lay,
 	h->lane_size = lay->lane_size;
 	h->map_off = lay->map_off;
 	h->data_off = lay->data_off;
+	h->tokens_off = lay->tokens_off;
 }

@@ -12,7 +12,7 @@
 struct pc_layout {
 	uint64_t units, blocks;
 	uint32_t lanes, lane_size;
-	uint64_t lanes_off, map_off, data_off, file_size;
+	uint64_t lanes_off, map_off, tokens_off, data_off, file_size;
 };
 
 /* Layout of a pool of the given number of units, by cfg's engine. */

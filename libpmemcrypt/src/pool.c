@@ -231,8 +231,13 @@ static int open_engine(struct pmemcrypt_pool *p)
 
 int pc_pool_write_header(struct pmemcrypt_pool *p)
 {
-	int ret;
+	int ret, clevis = 0;
 
+	/* Readers that know no clevis slot refuse a pool that has one. */
+	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
+		clevis |= p->hdr.slots[i].type == PC_SLOT_CLEVIS;
+	p->hdr.incompat = clevis ? p->hdr.incompat | PC_INCOMPAT_CLEVIS
+				 : p->hdr.incompat & ~PC_INCOMPAT_CLEVIS;
 	p->hdr.generation++;
 	ret = pc_header_seal(&p->hdr, p->sec->mac_key);
 	if (ret) {
@@ -515,7 +520,12 @@ PC_EXPORT int pmemcrypt_pool_open(struct pmemcrypt_pool **pool,
 		ret = open_engine(p);
 	if (ret)
 		goto fail;
-	slot = pc_slot_unlock(&p->hdr, key, p->sec->dek);
+	/* A clevis slot's token is read from the media. */
+	if (key->type == PMEMCRYPT_KEY_CLEVIS)
+		ret = pc_media_map(&p->media, p->media.fd, have);
+	if (ret)
+		goto fail;
+	slot = pc_slot_unlock(&p->hdr, &p->media, key, p->sec->dek);
 	if (slot < 0) {
 		ret = slot;
 		pc_err(ret, "%s: %s", path, pmemcrypt_errormsg());

@@ -67,6 +67,7 @@ def header(path, copy=0):
     (f["file_size"], f["unit_size"], f["cipher"], f["units"], f["blocks"],
      f["lanes_off"], f["lanes"], f["lane_size"], f["map_off"], f["data_off"],
      f["incompat"], f["compat"]) = struct.unpack_from("<QIIQQQIIQQII", raw, 40)
+    (f["tokens_off"],) = struct.unpack_from("<Q", raw, 128)
     f["raw"] = raw
     return f
 
@@ -93,7 +94,8 @@ def common(name, h, j):
           j["cipher"] == {1: "aes-256-xts", 2: "aes-128-xts"}[h["cipher"]])
     r = h["raw"]
     check(f"{name}: reserved header bytes are zero in a new pool",
-          r[124:512] == bytes(388) and r[2560:4032] == bytes(1472) and
+          r[124:128] == bytes(4) and r[136:512] == bytes(376) and
+          r[2560:4032] == bytes(1472) and
           all(r[512 + 256 * i + 20:512 + 256 * i + 24] == bytes(4) and
               r[512 + 256 * i + 192:512 + 256 * i + 256] == bytes(64)
               for i in range(8)))
@@ -102,6 +104,10 @@ def common(name, h, j):
           h["unit_size"] == 4096 and h["units"] >= 1 and h["lanes"] >= 1 and
           h["lane_size"] % 4096 == 0 and h["lanes_off"] == 8192 and
           h["map_off"] == 8192 + h["lanes"] * h["lane_size"])
+    meta_end = h["map_off"] + (0 if h["incompat"] & 1 else 8 * h["units"])
+    check(f"{name}: the token area: aligned, past the map, before the data",
+          h["tokens_off"] % 4096 == 0 and h["tokens_off"] >= meta_end and
+          h["tokens_off"] + 65536 <= h["data_off"])
 
 # --- software pools: geometry and units_per_tx
 for name, t in (("sw8", 1020), ("sw3", 40), ("sw64", 1020)):
@@ -122,13 +128,14 @@ for name, t in (("sw8", 1020), ("sw3", 40), ("sw64", 1020)):
     check(f"{name}: the layout libpmemcrypt chose (informative)",
           h["lane_size"] == ru(64 + 16 * per_tx, 4096) and
           h["blocks"] == u + per_tx + L and upt == per_tx and
-          h["data_off"] == ru(h["map_off"] + 8 * u, 4096) and
+          h["tokens_off"] == ru(h["map_off"] + 8 * u, 4096) and
+          h["data_off"] == h["tokens_off"] + 65536 and
           h["file_size"] == h["data_off"] + 4096 * h["blocks"])
 h = header(f"{tmp}/sw8")
+got = (h["units"], h["lane_size"], h["map_off"], h["tokens_off"],
+       h["data_off"], h["blocks"], h["file_size"])
 check("the spec's example: 16 lanes in 8 MiB",
-      (h["units"], h["lane_size"], h["map_off"], h["data_off"], h["blocks"],
-       h["file_size"]) == (1787, 4096, 73728, 90112, 2026, 8 << 20),
-      str(h))
+      got == (1773, 4096, 73728, 90112, 155648, 2010, 8 << 20), str(got))
 
 # pmemcrypt-info(1)'s example is a pool of 16 lanes in 8 MiB
 example = json.loads(re.search(r"\n(    \{\n.*?\n    \})\n",

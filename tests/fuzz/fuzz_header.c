@@ -150,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (h.slots[i].t_cost > FUZZ_KDF_MAX_T ||
 		     h.slots[i].m_cost_kib > FUZZ_KDF_MAX_KIB))
 			return 0;
-	slot = pc_slot_unlock(&h, key, dek);
+	slot = pc_slot_unlock(&h, NULL, key, dek);
 	FUZZ_CHECK(slot < PMEMCRYPT_MAX_SLOTS);
 	if (slot >= 0 && !pc_header_mac_key(mac_key, dek))
 		(void)(pc_header_mac_verify(&h, mac_key) == 0);

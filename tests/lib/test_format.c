@@ -14,6 +14,7 @@
 #include <openssl/sha.h>
 
 #include "format.h"
+#include "header.h"
 #include "helpers.h"
 
 #define UNIT PMEMCRYPT_UNIT_SIZE
@@ -213,12 +214,91 @@ static void test_layout(void **state)
 	pmemcrypt_key_delete(&key);
 }
 
+/* Recomputes a header's checksum after a change (the MAC is not). */
+static enum pc_hdr_state recheck(struct pc_header *h)
+{
+	SHA256((const uint8_t *)h, offsetof(struct pc_header, checksum),
+	       h->checksum);
+	return pc_header_check(h);
+}
+
+/*
+ * A new pool has a token area between the map and the data; the rules of
+ * the token area and of clevis slots hold on every field a crafted
+ * header can set.
+ */
+static void test_token_area(void **state)
+{
+	struct pmemcrypt_key *key = th_raw_key(9);
+	const char *path = th_path("tokens.pool");
+	struct pmemcrypt_pool *pool = th_create(path, TH_POOL_SIZE, key);
+	uint8_t raw[32], dek[PC_DEK_SIZE];
+	struct pc_header h, c;
+	struct pc_slot *s;
+
+	(void)state;
+	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
+	th_raw_bytes(raw, 9);
+	check_header(path, raw, dek, &h);
+	assert_int_equal(h.tokens_off % UNIT, 0);
+	assert_true(h.tokens_off >= h.map_off + h.units * 8);
+	assert_true(h.tokens_off + PC_TOKEN_AREA <= h.data_off);
+	assert_int_equal(h.incompat, 0);
+	assert_int_equal(pc_header_check(&h), PC_HDR_OK);
+
+	/* A clevis slot: needs the feature flag and a token length that
+	 * fits its region. */
+	c = h;
+	s = &c.slots[1];
+	s->type = PC_SLOT_CLEVIS;
+	s->kdf = PC_KDF_HKDF_SHA256;
+	s->token_len = 100;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	c.incompat |= PC_INCOMPAT_CLEVIS;
+	assert_int_equal(recheck(&c), PC_HDR_OK);
+	s->token_len = 0;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	s->token_len = PC_TOKEN_SIZE + 1;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	s->token_len = PC_TOKEN_SIZE;
+	assert_int_equal(recheck(&c), PC_HDR_OK);
+	s->kdf = PC_KDF_ARGON2ID;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	s->kdf = PC_KDF_HKDF_SHA256;
+
+	/* The area itself: aligned, past the map, before the data. */
+	c.tokens_off = 0;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	c.tokens_off = h.tokens_off + 1;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	c.tokens_off = h.map_off;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	c.tokens_off = h.data_off - PC_TOKEN_AREA + UNIT;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	c.tokens_off = UINT64_MAX - UNIT + 1;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	c.tokens_off = h.tokens_off;
+	assert_int_equal(recheck(&c), PC_HDR_OK);
+
+	/* No token area: no clevis flag either; an unknown flag is newer. */
+	c = h;
+	c.tokens_off = 0;
+	assert_int_equal(recheck(&c), PC_HDR_OK);
+	c.incompat = PC_INCOMPAT_CLEVIS;
+	assert_int_equal(recheck(&c), PC_HDR_BAD_GEOMETRY);
+	c = h;
+	c.incompat = 4;
+	assert_int_equal(recheck(&c), PC_HDR_NEWER);
+	pmemcrypt_key_delete(&key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aes256_xts_pool),
 		cmocka_unit_test(test_aes128_xts_pool),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_token_area),
 	};
 
 	return cmocka_run_group_tests(tests, th_group_setup, th_group_teardown);

@@ -278,6 +278,59 @@ static void test_keyring_slot(void **state)
 	pmemcrypt_key_delete(&same);
 }
 
+/*
+ * The clevis calls refuse what they cannot use before running clevis and
+ * change nothing: a clevis key as a new slot's key, bad pins and flags, a
+ * pool without clevis slots.  (Binding and unlocking with Tang servers is
+ * tests/tools/test_clevis.sh.)
+ */
+static void test_clevis_refusals(void **state)
+{
+	struct pmemcrypt_key *k = th_raw_key(40), *c = NULL;
+	struct pmemcrypt_pool *pool, *other = NULL;
+	uint8_t before[32], after[32];
+	const char *path;
+	int slot = -1;
+
+	(void)state;
+	path = make_pool("clevis.pool", k, &pool);
+	assert_int_equal(pmemcrypt_key_from_clevis(&c), 0);
+	assert_int_equal(pmemcrypt_key_get_type(c), PMEMCRYPT_KEY_CLEVIS);
+	th_hash_file(path, before);
+	assert_int_equal(pmemcrypt_pool_add_key(pool, c, &slot),
+			 PMEMCRYPT_E_INVALID);
+	th_assert_msg("pmemcrypt_pool_add_clevis");
+	assert_int_equal(
+		pmemcrypt_pool_add_clevis(pool, "../tang", "{}", 0, &slot),
+		PMEMCRYPT_E_INVALID);
+	assert_int_equal(pmemcrypt_pool_add_clevis(pool, "", "{}", 0, &slot),
+			 PMEMCRYPT_E_INVALID);
+	assert_int_equal(
+		pmemcrypt_pool_add_clevis(pool, "tang", NULL, 0, &slot),
+		PMEMCRYPT_E_INVALID);
+	assert_int_equal(
+		pmemcrypt_pool_add_clevis(pool, "tang", "{}", 2, &slot),
+		PMEMCRYPT_E_INVALID);
+	assert_int_equal(
+		pmemcrypt_pool_add_clevis(NULL, "tang", "{}", 0, &slot),
+		PMEMCRYPT_E_INVALID);
+	assert_int_equal(slot, -1);
+	assert_int_equal(pmemcrypt_pool_find_slot(pool, c),
+			 PMEMCRYPT_E_WRONG_KEY);
+	assert_int_equal(pmemcrypt_pool_change_key(pool, k, c),
+			 PMEMCRYPT_E_INVALID);
+	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
+	th_hash_file(path, after);
+	assert_memory_equal(before, after, 32);
+	assert_int_equal(pmemcrypt_pool_open(&other, path, c, 0),
+			 PMEMCRYPT_E_WRONG_KEY);
+	th_assert_msg("no key slot of this pool takes a clevis");
+	assert_null(other);
+	expect_opens(path, k);
+	pmemcrypt_key_delete(&c);
+	pmemcrypt_key_delete(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_change_key),
 		cmocka_unit_test(test_passphrase_cost_after_reopen),
 		cmocka_unit_test(test_keyring_slot),
+		cmocka_unit_test(test_clevis_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, th_group_setup, th_group_teardown);

@@ -100,6 +100,11 @@ static void test_key_missing_or_wrong(void **state)
 	th_hash_file(p, before);
 	assert_null(pmemobj_open(p, LAYOUT));
 	assert_int_equal(errno, EKEYREJECTED);
+	/* clevis: the pool's clevis slots, of which it has none. */
+	setenv("PMEMCRYPT_KEY", "clevis", 1);
+	assert_null(pmemobj_open(p, LAYOUT));
+	assert_int_equal(errno, EKEYREJECTED);
+	assert_msg("clevis");
 	th_hash_file(p, after);
 	assert_memory_equal(before, after, sizeof(before));
 	setenv("PMEMCRYPT_KEY", saved, 1);

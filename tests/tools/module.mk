@@ -5,9 +5,10 @@
 # it tests next to it.
 
 CLI_TEST := $(B)/tests/tools/test_cli.sh
+CLEVIS_TEST := $(B)/tests/tools/test_clevis.sh
 POOL_HELPER := $(B)/tests/tools/pool_helper
 
-TESTS_ONCE += $(CLI_TEST)
+TESTS_ONCE += $(CLI_TEST) $(CLEVIS_TEST)
 
 $(B)/tests/tools/pool_helper.o: EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS)
 
@@ -21,5 +22,9 @@ $(B)/tests/fake_sysfs.sh: tests/fake_sysfs.sh
 
 $(CLI_TEST): tests/tools/test_cli.sh $(B)/tools/pmemcrypt/pmemcrypt \
 		$(POOL_HELPER) $(B)/tests/fake_sysfs.sh
+	$(call msg,GEN,$@)
+	$(Q)install -D -m 0755 $< $@
+
+$(CLEVIS_TEST): tests/tools/test_clevis.sh $(B)/tools/pmemcrypt/pmemcrypt
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@

@@ -22,7 +22,7 @@ static const char check_usage[] =
 	PROGRESS_HELP
 	"  -h, --help            show this help\n"
 	"\n"
-	KEY_HELP;
+	OPEN_KEY_HELP;
 /* clang-format on */
 
 /* The report as JSON: what was checked, found and repaired. */
@@ -97,7 +97,7 @@ static int parse_args(struct check_args *a, int argc, char **argv)
 		}
 	}
 	ret = pool_arg("check", argc, argv, optind, &a->path);
-	return ret ? ret : key_source_check(&a->key, "check");
+	return ret ? ret : key_source_check_open(&a->key, "check");
 }
 
 /* Checks the open pool and prints the report; returns an exit code. */

@@ -25,7 +25,7 @@ static const char dump_usage[] =
 	"  -l, --length L        bytes to write (default: to the end)\n"
 	"  -x, --hex             hex dump also when stdout is no terminal\n"
 	"  -h, --help            show this help\n"
-	"\n" KEY_HELP;
+	"\n" OPEN_KEY_HELP;
 
 /* Where a hex dump is: the last line printed, and whether it repeated. */
 struct hexdump {
@@ -180,7 +180,7 @@ static int parse_args(struct dump_args *a, int argc, char **argv)
 			return ret;
 	}
 	ret = pool_arg("dump", argc, argv, optind, &a->path);
-	return ret ? ret : key_source_check(&a->key, "dump");
+	return ret ? ret : key_source_check_open(&a->key, "dump");
 }
 
 /* pmemcrypt dump <pool> <key option> [--offset O] [--length L] [--hex] */

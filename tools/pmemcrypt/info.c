@@ -64,6 +64,8 @@ static struct json_object *slot_json(int index,
 	}
 	if (s->type == PMEMCRYPT_KEY_KEYRING)
 		json_add_str(obj, "description", s->description);
+	if (s->type == PMEMCRYPT_KEY_CLEVIS)
+		json_add_str(obj, "clevis", s->description);
 	return obj;
 }
 

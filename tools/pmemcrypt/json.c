@@ -45,6 +45,8 @@ const char *json_key_type(enum pmemcrypt_key_type type)
 		return "passphrase";
 	case PMEMCRYPT_KEY_KEYRING:
 		return "keyring";
+	case PMEMCRYPT_KEY_CLEVIS:
+		return "clevis";
 	}
 	return "unknown";
 }

@@ -33,6 +33,19 @@ int key_source_check(const struct key_source *ks, const char *cmd)
 			   ks->label);
 }
 
+/*
+ * Checks the key option of a command that opens a pool: at most one; with
+ * none, the pool's clevis slots.
+ */
+int key_source_check_open(struct key_source *ks, const char *cmd)
+{
+	if (ks->given == 0) {
+		ks->kind = KEY_OPT_CLEVIS;
+		return EXIT_OK;
+	}
+	return key_source_check(ks, cmd);
+}
+
 /* Reports a failure to build a key: "key not found" unless out of memory. */
 static int key_fail(const char *cmd, const char *path, int err)
 {
@@ -235,6 +248,9 @@ int key_source_load(const struct key_source *ks, const char *cmd,
 	case KEY_OPT_KEYRING:
 		ret = pmemcrypt_key_from_keyring(key, ks->arg);
 		break;
+	case KEY_OPT_CLEVIS:
+		ret = pmemcrypt_key_from_clevis(key);
+		break;
 	default:
 		return load_passphrase(ks, cmd, path, is_new, key);
 	}
@@ -258,6 +274,11 @@ int key_open_pool(const struct key_source *ks, const char *cmd,
 	ret = pmemcrypt_pool_open(pool, path, k, flags);
 	if (ret)
 		ret = fail(cmd, path, ret);
+	if (ret && ks->kind == KEY_OPT_CLEVIS)
+		fprintf(stderr,
+			"pmemcrypt: %s: no key option was given, so the pool's "
+			"clevis slots were tried; see 'pmemcrypt %s --help'\n",
+			cmd, cmd);
 	if (ret || !key)
 		pmemcrypt_key_delete(&k);
 	else

@@ -15,6 +15,7 @@ enum key_opt {
 	KEY_OPT_PASS_FILE,
 	KEY_OPT_PROMPT,
 	KEY_OPT_KEYRING,
+	KEY_OPT_CLEVIS, /* opening: no option given; new: add-key --clevis */
 	KEY_OPT_COUNT,
 };
 
@@ -52,6 +53,11 @@ enum key_opt {
 /* clang-format on */
 
 #define KEY_HELP "Key (exactly one):\n" KEY_HELP_LINES
+/* The key help of commands that open a pool with its clevis slots when
+ * no key option is given. */
+#define OPEN_KEY_HELP                                           \
+	"Key (at most one; none: the pool's clevis slots, see " \
+	"add-key):\n" KEY_HELP_LINES
 #define KEY_HELP_LINES                                                      \
 	"      --key-file FILE   32 raw key bytes from FILE ('-': stdin)\n" \
 	"      --passphrase-file FILE\n"                                    \
@@ -91,6 +97,7 @@ struct key_source {
 bool key_source_parse(struct key_source *ks, int base, int opt,
 		      const char *arg);
 int key_source_check(const struct key_source *ks, const char *cmd);
+int key_source_check_open(struct key_source *ks, const char *cmd);
 int key_source_load(const struct key_source *ks, const char *cmd,
 		    const char *path, bool is_new, struct pmemcrypt_key **key);
 int key_open_pool(const struct key_source *ks, const char *cmd,

@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -10,13 +11,20 @@
 #include "key.h"
 
 static const char add_key_usage[] =
-	"usage: pmemcrypt add-key <pool> <key option> <new key option>\n"
+	"usage: pmemcrypt add-key <pool> [key option] <new key option>\n"
+	"       pmemcrypt add-key <pool> [key option] --clevis PIN CONFIG\n"
 	"\n"
 	"Add a key slot that the new key opens.  The key option names a key\n"
 	"that already opens the pool.  Data is not re-encrypted.\n"
 	"\n"
 	"  -h, --help            show this help\n" FORCE_PASSWORD_HELP
-	"\n" KEY_HELP "\n" NEW_KEY_HELP;
+	"\n" OPEN_KEY_HELP "\n" NEW_KEY_HELP
+	"      --clevis PIN      a random key that clevis binds: PIN is tang,\n"
+	"                        tpm2 or sss and CONFIG its JSON, as for\n"
+	"                        'clevis encrypt'; the pool opens without a\n"
+	"                        key option while the server or TPM answers\n"
+	"  -y, --trust           with --clevis tang: trust the server's\n"
+	"                        advertisement without asking\n";
 
 static const char remove_key_usage[] =
 	"usage: pmemcrypt remove-key <pool> <key option> --slot N\n"
@@ -26,7 +34,7 @@ static const char remove_key_usage[] =
 	"\n"
 	"  -s, --slot N          the slot to remove\n"
 	"  -h, --help            show this help\n"
-	"\n" KEY_HELP;
+	"\n" OPEN_KEY_HELP;
 
 static const char change_key_usage[] =
 	"usage: pmemcrypt change-key <pool> <key option> <new key option>\n"
@@ -35,15 +43,33 @@ static const char change_key_usage[] =
 	"not re-encrypted.\n"
 	"\n"
 	"  -h, --help            show this help\n" FORCE_PASSWORD_HELP
-	"\n" KEY_HELP "\n" NEW_KEY_HELP;
+	"\n" OPEN_KEY_HELP "\n" NEW_KEY_HELP;
 
 /* The command line of the slot commands. */
 struct slot_args {
 	const char *cmd, *usage, *path;
 	struct key_source key, new_key;
+	const char *clevis_config; /* add-key --clevis PIN CONFIG */
 	uint32_t slot;
-	bool slot_given;
+	bool slot_given, trust;
 };
+
+#define CLEVIS_OPT (NEW_KEY_OPT_BASE + KEY_OPT_CLEVIS)
+
+/* The pool, and the configuration that follows it after --clevis. */
+static int slot_positionals(struct slot_args *a, int argc, char **argv)
+{
+	if (a->new_key.given != 1 || a->new_key.kind != KEY_OPT_CLEVIS)
+		return pool_arg(a->cmd, argc, argv, optind, &a->path);
+	if (argc - optind != 2)
+		return usage_error(a->cmd,
+				   "--clevis %s needs the pool and the pin's "
+				   "configuration (JSON), in that order",
+				   a->new_key.arg);
+	a->path = argv[optind];
+	a->clevis_config = argv[optind + 1];
+	return EXIT_OK;
+}
 
 /* Records --slot N. */
 static int parse_slot(struct slot_args *a, const char *arg)
@@ -62,17 +88,28 @@ static int parse_slot_args(struct slot_args *a, int argc, char **argv,
 	static const struct option options[] = {
 		{"slot", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
+		{"clevis", required_argument, NULL, CLEVIS_OPT},
+		{"trust", no_argument, NULL, 'y'},
 		KEY_OPTIONS,
 		NEW_KEY_OPTIONS,
 		FORCE_PASSWORD_OPTION,
 		{NULL, 0, NULL, 0},
 	};
+	bool want_clevis = !strcmp(a->cmd, "add-key");
 	int opt, ret, idx = 0;
 
 	options_begin(a->cmd, argv);
-	while ((opt = getopt_long(argc, argv, "s:h", options, &idx)) != -1) {
+	while ((opt = getopt_long(argc, argv, want_clevis ? "s:hy" : "s:h",
+				  options, &idx)) != -1) {
 		if (key_source_parse(&a->key, KEY_OPT_BASE, opt, optarg))
 			continue;
+		if (want_clevis && opt == 'y') {
+			a->trust = true;
+			continue;
+		}
+		if (opt == CLEVIS_OPT && !want_clevis)
+			return usage_error(a->cmd,
+					   "option --clevis does not apply");
 		if (want_new_key &&
 		    key_source_parse(&a->new_key, NEW_KEY_OPT_BASE, opt,
 				     optarg))
@@ -96,19 +133,21 @@ static int parse_slot_args(struct slot_args *a, int argc, char **argv,
 		return usage_error(a->cmd, "option --%s does not apply",
 				   opt == 's' ? "slot" : options[idx].name);
 	}
-	ret = pool_arg(a->cmd, argc, argv, optind, &a->path);
+	ret = slot_positionals(a, argc, argv);
 	if (!ret)
-		ret = key_source_check(&a->key, a->cmd);
+		ret = key_source_check_open(&a->key, a->cmd);
 	if (!ret && want_new_key)
 		ret = key_source_check(&a->new_key, a->cmd);
 	if (!ret && want_slot && !a->slot_given)
 		ret = usage_error(a->cmd, "no --slot given");
+	if (!ret && a->trust && a->new_key.kind != KEY_OPT_CLEVIS)
+		ret = usage_error(a->cmd, "--trust goes with --clevis");
 	return ret;
 }
 
 /* Prints {"path", "slot", "type"} for the slot a key now opens. */
 static int print_slot(const struct slot_args *a, int slot,
-		      const struct pmemcrypt_key *key)
+		      enum pmemcrypt_key_type type)
 {
 	struct json_object *obj = json_object_new_object();
 	int ret;
@@ -116,8 +155,7 @@ static int print_slot(const struct slot_args *a, int slot,
 	if (obj) {
 		json_add_str(obj, "path", a->path);
 		json_add_u64(obj, "slot", slot);
-		json_add_str(obj, "type",
-			     json_key_type(pmemcrypt_key_get_type(key)));
+		json_add_str(obj, "type", json_key_type(type));
 	}
 	ret = json_print(obj);
 	return ret ? fail_errno(a->cmd, a->path, ret, "cannot print") : EXIT_OK;
@@ -141,6 +179,26 @@ static int open_for_slots(struct slot_args *a, struct pmemcrypt_pool **pool,
 	return ret;
 }
 
+/* add-key --clevis PIN CONFIG: a slot bound through clevis. */
+static int add_clevis(struct slot_args *a)
+{
+	struct pmemcrypt_pool *pool = NULL;
+	int ret, slot = -1;
+
+	ret = open_for_slots(a, &pool, NULL, NULL);
+	if (ret)
+		return ret;
+	ret = pmemcrypt_pool_add_clevis(pool, a->new_key.arg, a->clevis_config,
+					a->trust ? PMEMCRYPT_CLEVIS_TRUST : 0,
+					&slot);
+	if (ret)
+		ret = fail(a->cmd, a->path, ret);
+	ret = key_close_pool(a->cmd, a->path, &pool, ret);
+	if (!ret)
+		ret = print_slot(a, slot, PMEMCRYPT_KEY_CLEVIS);
+	return ret;
+}
+
 /* pmemcrypt add-key <pool> <key option> <new key option> */
 int cmd_add_key(int argc, char **argv)
 {
@@ -155,6 +213,8 @@ int cmd_add_key(int argc, char **argv)
 	ret = parse_slot_args(&a, argc, argv, true, false);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
+	if (a.clevis_config)
+		return add_clevis(&a);
 	ret = open_for_slots(&a, &pool, NULL, &new_key);
 	if (ret)
 		return ret;
@@ -163,7 +223,7 @@ int cmd_add_key(int argc, char **argv)
 		ret = fail(a.cmd, a.path, ret);
 	ret = key_close_pool(a.cmd, a.path, &pool, ret);
 	if (!ret)
-		ret = print_slot(&a, slot, new_key);
+		ret = print_slot(&a, slot, pmemcrypt_key_get_type(new_key));
 	pmemcrypt_key_delete(&new_key);
 	return ret;
 }
@@ -215,7 +275,7 @@ int cmd_change_key(int argc, char **argv)
 		ret = fail(a.cmd, a.path, ret);
 	ret = key_close_pool(a.cmd, a.path, &pool, ret);
 	if (!ret)
-		ret = print_slot(&a, slot, new_key);
+		ret = print_slot(&a, slot, pmemcrypt_key_get_type(new_key));
 	pmemcrypt_key_delete(&key);
 	pmemcrypt_key_delete(&new_key);
 	return ret;
