@@ -16,7 +16,7 @@ LIBPMEMCRYPT_PATCH := 0
 LIBPMEMCRYPT_VERSION := $(LIBPMEMCRYPT_MAJOR).$(LIBPMEMCRYPT_MINOR).$(LIBPMEMCRYPT_PATCH)
 LIBPMEMCRYPT_SONAME := libpmemcrypt.so.$(LIBPMEMCRYPT_MAJOR)
 LIBPMEMCRYPT_SRC := $(sort $(wildcard libpmemcrypt/src/*.c))
-LIBPMEMCRYPT_OBJ := $(LIBPMEMCRYPT_SRC:%.c=$(B)/%.o)
+LIBPMEMCRYPT_OBJ := $(LIBPMEMCRYPT_SRC:%.c=$(B)/%.o) $(RUNPIPE_OBJ)
 LIBPMEMCRYPT_A := $(B)/libpmemcrypt/libpmemcrypt.a
 LIBPMEMCRYPT_SO := $(B)/libpmemcrypt/libpmemcrypt.so.$(LIBPMEMCRYPT_VERSION)
 # The link name, which programs link and depend on (a path without the
@@ -41,7 +41,7 @@ ALL += $(LIBPMEMCRYPT_A) $(LIBPMEMCRYPT_SO) $(LIBPMEMCRYPT_DEVLINK) \
 	$(LIBPMEMCRYPT_PC)
 
 $(LIBPMEMCRYPT_OBJ): EXTRA_CFLAGS = $(LIBPMEMCRYPT_CFLAGS) \
-	-Ilibpmemcrypt/src -fvisibility=hidden \
+	-Ilibpmemcrypt/src $(RUNPIPE_CFLAGS) -fvisibility=hidden \
 	$(call pkg_cflags,$(LIBPMEMCRYPT_PKGS))
 
 $(LIBPMEMCRYPT_A): $(LIBPMEMCRYPT_OBJ)

@@ -16,9 +16,10 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Wall -Wextra \
 	-Wno-unused-parameter $(FUZZ_SAN) $(LIBPMEMCRYPT_CFLAGS) \
-	-Ilibpmemcrypt/src -Itests/fuzz
+	-Ilibpmemcrypt/src $(RUNPIPE_CFLAGS) -Itests/fuzz
 FUZZ_LIB_SRC := $(LIBPMEMCRYPT_SRC)
-FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:libpmemcrypt/src/%.c=$(FUZZ_DIR)/lib/%.o)
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:libpmemcrypt/src/%.c=$(FUZZ_DIR)/lib/%.o) \
+	$(FUZZ_DIR)/common/runpipe.o
 # the object heap's parser and allocator
 FUZZ_OBJ_SRC := $(addprefix libpmemcrypt/obj/src/,heap.c run.c classes.c \
 	err.c hdr.c)
@@ -37,6 +38,12 @@ $(FUZZ_DIR)/lib/%.o: libpmemcrypt/src/%.c | $(B)/.deps-ok
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
 		$(call pkg_cflags,$(LIBPMEMCRYPT_PKGS)) -c $< -o $@
+
+$(FUZZ_DIR)/common/%.o: common/%.c | $(B)/.deps-ok
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+		-c $< -o $@
 
 $(FUZZ_DIR)/obj/%.o: libpmemcrypt/obj/src/%.c | $(B)/.deps-ok
 	$(call msg,FUZZCC,$@)

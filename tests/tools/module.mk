@@ -25,6 +25,10 @@ $(CLI_TEST): tests/tools/test_cli.sh $(B)/tools/pmemcrypt/pmemcrypt \
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@
 
-$(CLEVIS_TEST): tests/tools/test_clevis.sh $(B)/tools/pmemcrypt/pmemcrypt
+$(B)/tests/clevis_servers.sh: tests/clevis_servers.sh
+	$(Q)install -D -m 0644 $< $@
+
+$(CLEVIS_TEST): tests/tools/test_clevis.sh $(B)/tools/pmemcrypt/pmemcrypt \
+		$(B)/tests/clevis_servers.sh
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@

@@ -12,22 +12,17 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=${PMEMCRYPT_BUILD:-$(cd "$here/../.." && pwd)}
 pc=$build/tools/pmemcrypt/pmemcrypt
-tangd=/usr/libexec/tangd
-for prog in clevis socat "$tangd" /usr/libexec/tangd-keygen; do
-	if ! command -v "$prog" >/dev/null; then
-		echo "1..0 # SKIP $prog missing (make deps installs it)"
-		exit 0
-	fi
-done
+# shellcheck source=tests/clevis_servers.sh
+. "$build/tests/clevis_servers.sh"
+missing=$(clevis_servers_missing)
+if [ -n "$missing" ]; then
+	echo "1..0 # SKIP missing: $missing (make deps installs them)"
+	exit 0
+fi
 [ -x "$pc" ] || { echo "# $pc is missing: run 'make check-build'"; exit 1; }
 
 tmp=$(mktemp -d /tmp/pmemcrypt-clevis.XXXXXX)
-declare -A server_pid
-cleanup() {
-	for p in "${server_pid[@]}"; do kill "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'clevis_servers_stop; rm -rf "$tmp"' EXIT
 
 n=0
 ok() {
@@ -52,38 +47,9 @@ expect() {
 	rc=$?
 	if [ "$rc" -eq "$want" ]; then ok "$d"; else not_ok "$d (exit $rc, want $want)"; fi
 }
-# A free TCP port on 127.0.0.1.
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-# start NAME: a Tang server with its own keys in $tmp/NAME, port in
-# ${port[NAME]}; stop NAME ends it.
-declare -A port
-start() {
-	local name=$1
-	if [ ! -d "$tmp/$name" ]; then
-		mkdir "$tmp/$name"
-		/usr/libexec/tangd-keygen "$tmp/$name" >/dev/null 2>&1
-	fi
-	[ -n "${port[$name]:-}" ] || port[$name]=$(free_port)
-	socat "TCP-LISTEN:${port[$name]},bind=127.0.0.1,reuseaddr,fork" \
-		EXEC:"$tangd $tmp/$name" 2>/dev/null &
-	server_pid[$name]=$!
-	for _ in $(seq 50); do
-		curl -sf "http://127.0.0.1:${port[$name]}/adv" >/dev/null && return
-		sleep 0.1
-	done
-	echo "# tang server $name did not start"
-}
-stop() {
-	kill "${server_pid[$1]}" 2>/dev/null
-	wait "${server_pid[$1]}" 2>/dev/null
-	unset "server_pid[$1]"
-}
-url() { echo "http://127.0.0.1:${port[$1]}"; }
+start() { tang_start "$1"; }
+stop() { tang_stop "$1"; }
+url() { tang_url "$1"; }
 # hdr POOL FIELD: a header field of copy A (tokens_off, incompat)
 hdr() {
 	python3 - "$1" "$2" <<'PY'
@@ -162,23 +128,7 @@ start b
 expect 0 "sss t=2 unlocks with both servers up" "$pc" check "$tmp/sss2.pool"
 
 # --- a TPM 2.0 (swtpm on 127.0.0.1), alone and in sss with Tang
-tpm_start() {
-	mkdir -p "$tmp/tpm"
-	swtpm socket --tpm2 --tpmstate dir="$tmp/tpm" \
-		--server type=tcp,port="$tpm_port",bindaddr=127.0.0.1 \
-		--ctrl type=tcp,port=$((tpm_port + 1)),bindaddr=127.0.0.1 \
-		--flags not-need-init,startup-clear 2>/dev/null &
-	server_pid[tpm]=$!
-	for _ in $(seq 50); do
-		tpm2_getcap properties-fixed >/dev/null 2>&1 && return
-		sleep 0.1
-	done
-	echo "# swtpm did not start"
-}
-if command -v swtpm >/dev/null && command -v tpm2_getcap >/dev/null &&
-	command -v clevis-encrypt-tpm2 >/dev/null; then
-	tpm_port=$(free_port)
-	export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$tpm_port"
+if tpm_available; then
 	tpm_start
 	tp=$tmp/tpm.pool
 	expect 0 "create a pool for the TPM" \
@@ -198,14 +148,14 @@ if command -v swtpm >/dev/null && command -v tpm2_getcap >/dev/null &&
 	start a
 	expect 0 "add-key --clevis tpm2 again" \
 		"$pc" add-key "$tp" --key-file "$tmp/k" --clevis tpm2 '{}'
-	stop tpm
+	tpm_stop
 	rm -rf "$tmp/tpm"
 	tpm_start
 	cp "$tp" "$tmp/before"
 	expect 2 "a TPM with a fresh state opens nothing" "$pc" check "$tp"
 	check "the error names the tpm2 slot" grep -q "slot 1 (tpm2" "$tmp/err"
 	check "and the pool is unchanged" cmp -s "$tp" "$tmp/before"
-	stop tpm
+	tpm_stop
 else
 	n=$((n + 1))
 	echo "ok $n - the TPM cases # SKIP swtpm, tpm2-tools or clevis-tpm2 missing"
