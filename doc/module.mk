@@ -69,8 +69,11 @@ MAN3_WITH_ALIASES := $(patsubst MAN3_ALIASES.%,%,$(filter MAN3_ALIASES.%,$(.VARI
 MAN_ALIAS_PAGES := $(foreach p,$(MAN3_WITH_ALIASES), \
 	$(patsubst %,$(B)/doc/man/%.3,$(MAN3_ALIASES.$(p))))
 
-ALL += $(MAN_PAGES) $(MAN_ALIAS_PAGES)
-INSTALL_MAN += $(MAN_PAGES) $(MAN_ALIAS_PAGES)
+# Commands documented on another command's page (section 1).
+MAN1_ALIAS_PAGES := $(B)/doc/man/ndctl-crypt-unbind-master.1
+
+ALL += $(MAN_PAGES) $(MAN_ALIAS_PAGES) $(MAN1_ALIAS_PAGES)
+INSTALL_MAN += $(MAN_PAGES) $(MAN_ALIAS_PAGES) $(MAN1_ALIAS_PAGES)
 
 $(B)/doc/man/%: doc/man/%.md
 	$(call msg,MAN,$@)
@@ -87,3 +90,7 @@ $(B)/doc/man/$(2).3: $(B)/doc/man/$(1).3
 endef
 $(foreach p,$(MAN3_WITH_ALIASES),$(foreach a,$(MAN3_ALIASES.$(p)), \
 	$(eval $(call man_alias,$(p),$(a)))))
+
+$(B)/doc/man/ndctl-crypt-unbind-master.1: $(B)/doc/man/ndctl-crypt-bind-master.1
+	$(call msg,MAN,$@)
+	$(Q)echo '.so man1/ndctl-crypt-bind-master.1' >$@

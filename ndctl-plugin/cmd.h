@@ -52,6 +52,11 @@ struct crypt_bound {
 };
 
 int cmd_rotate_key(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_bind_master(int argc, char **argv, struct ndctl_ctx *ctx);
+int cmd_unbind_master(int argc, char **argv, struct ndctl_ctx *ctx);
+
+/* master.c */
+int crypt_masters_unseal(key_serial_t ring, unsigned int *failed);
 int cmd_erase(int argc, char **argv, struct ndctl_ctx *ctx);
 
 /* updown.c */

@@ -29,6 +29,8 @@ enum crypt_exit {
 #define CRYPT_DESC_MAX 128
 /* Largest sealed blob accepted (the kernel's encrypted keys stay below) */
 #define CRYPT_BLOB_MAX 4096
+/* Largest file of the store (a clevis JWE of a master key) */
+#define CRYPT_FILE_MAX 16384
 /* Bytes of an mktme source key: data key then tweak key */
 #define CRYPT_KEY_XTS128 32
 #define CRYPT_KEY_XTS256 64
@@ -115,6 +117,8 @@ struct crypt_load_counts {
 	unsigned int no_key;   /* disabled, and no stored key */
 	unsigned int orphans;  /* stored keys whose namespace is absent */
 	unsigned int rotating; /* left disabled: a rotation is unfinished */
+	unsigned int masters;  /* master keys bound through clevis that
+				* could not be unsealed */
 };
 
 /* What 'list' reports about one namespace */
@@ -171,6 +175,11 @@ int crypt_store_next_remove(const char *uuid);
 int crypt_store_next_commit(const char *uuid);
 int crypt_store_check(void);
 const char *crypt_store_strerror(int err);
+int crypt_store_file_path(const char *name, char *buf, size_t len);
+int crypt_store_file_write(const char *name, const void *blob, size_t len,
+			   bool force);
+int crypt_store_file_read(const char *name, char **blob, size_t *len);
+int crypt_store_file_remove(const char *name);
 
 /* keyfile.c */
 int crypt_keyfile_read(const char *path, unsigned char *key, size_t size,

@@ -157,19 +157,26 @@ static void find_keyless(struct ndctl_ctx *ctx, struct crypt_load_counts *c,
 int cmd_load_keys(int argc, char **argv, struct ndctl_ctx *ctx)
 {
 	static const struct option opts[] = {
+		{"no-clevis", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct crypt_load_counts counts = {0};
+	bool clevis = true;
 	char(*uuids)[CRYPT_UUID_LEN];
 	char summary[256];
 	int c, ret, first = 0;
 	size_t i, n;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'n') {
+			clevis = false;
+			continue;
+		}
 		return c == 'h' ? crypt_help("load-keys")
 				: crypt_usage("load-keys");
+	}
 	if (optind != argc) {
 		crypt_error("load-keys takes no namespace: it loads every "
 			    "key in %s",
@@ -182,6 +189,10 @@ int cmd_load_keys(int argc, char **argv, struct ndctl_ctx *ctx)
 			    crypt_store_dir(), crypt_store_strerror(ret));
 		return CRYPT_EXIT_FAIL;
 	}
+	/* Master keys bound through clevis first: they seal the others. */
+	if (clevis)
+		first = crypt_masters_unseal(KEY_SPEC_USER_KEYRING,
+					     &counts.masters);
 	for (i = 0; i < n; i++)
 		load_one(ctx, uuids[i], &counts, &first);
 	free(uuids);

@@ -101,9 +101,40 @@ const struct crypt_cmd crypt_commands[] = {
 	 "readable only with a copy of the old key kept elsewhere.\n",
 	 "destroy a namespace's key and give it a new one (crypto-erase)"},
 	{"load-keys", cmd_load_keys,
-	 "usage: ndctl-crypt load-keys\n\n"
-	 "    -h, --help            show this help\n",
+	 "usage: ndctl-crypt load-keys [--no-clevis]\n\n"
+	 "        --no-clevis       do not unseal master keys bound through "
+	 "clevis\n"
+	 "                          (before the network is up)\n"
+	 "    -h, --help            show this help\n\n"
+	 "Master keys bound through clevis (bind-master) are unsealed "
+	 "first.\n",
 	 "at boot: enable every namespace of the store with its key"},
+	{"bind-master", cmd_bind_master,
+	 "usage: ndctl-crypt bind-master <pin> <config> [-m <master>] [-y] "
+	 "[-f]\n\n"
+	 "    <pin> <config>        as for 'clevis encrypt': tang, tpm2 or "
+	 "sss, and its\n"
+	 "                          JSON configuration\n"
+	 "    -m, --master <handle> the user master key to bind, user:DESC "
+	 "(default\n"
+	 "                          " CRYPT_MASTER_DEFAULT ")\n"
+	 "    -y, --trust           trust a Tang server's advertisement "
+	 "without asking\n"
+	 "    -f, --force           replace an existing binding\n"
+	 "    -h, --help            show this help\n\n"
+	 "The master key (loaded in the user keyring) goes to clevis "
+	 "encrypt through a\n"
+	 "pipe; the JWE is kept in the store, and load-keys puts the key "
+	 "back into the\n"
+	 "keyring at boot while the Tang server answers or the TPM "
+	 "unseals.\n",
+	 "bind a master key through clevis (Tang, TPM, sss) for load-keys"},
+	{"unbind-master", cmd_unbind_master,
+	 "usage: ndctl-crypt unbind-master [-m <master>]\n\n"
+	 "    -m, --master <handle> the bound master key, user:DESC "
+	 "(default " CRYPT_MASTER_DEFAULT ")\n"
+	 "    -h, --help            show this help\n",
+	 "delete a master key's clevis binding"},
 	{NULL, NULL, NULL, NULL},
 };
 

@@ -109,7 +109,7 @@ const char *crypt_load_strerror(int err)
  */
 int crypt_load_exit(const struct crypt_load_counts *c, int first)
 {
-	if (!c->failed && !c->no_key && !c->rotating)
+	if (!c->failed && !c->no_key && !c->rotating && !c->masters)
 		return CRYPT_EXIT_OK;
 	return first ? first : CRYPT_EXIT_FAIL;
 }
@@ -126,6 +126,14 @@ int crypt_load_summary(char *buf, size_t len, const struct crypt_load_counts *c)
 			 c->failed + c->no_key + c->rotating, c->no_key,
 			 c->failed, c->rotating, c->orphans);
 
+	if (n >= 0 && (size_t)n < len && c->masters) {
+		int m = snprintf(buf + n, len - (size_t)n,
+				 "; %u master keys bound through clevis not "
+				 "unsealed",
+				 c->masters);
+
+		n = m < 0 ? m : n + m;
+	}
 	if (n < 0)
 		return -EINVAL;
 	return (size_t)n < len ? 0 : -ENAMETOOLONG;

@@ -59,8 +59,25 @@ int crypt_store_check(void)
 #define BLOB_SUFFIX ".blob"
 #define NEXT_SUFFIX ".next.blob"
 
-/* Path of the file of @uuid ending in @suffix. */
-static int blob_path(const char *uuid, const char *suffix, char *buf,
+/*
+ * Path of the store's file @name: a plain name (no '/', not starting with
+ * '.', printable), so that nothing outside the store is named.
+ */
+int crypt_store_file_path(const char *name, char *buf, size_t len)
+{
+	int n;
+
+	if (!*name || *name == '.' || strlen(name) > 200)
+		return -EINVAL;
+	for (const char *c = name; *c; c++)
+		if (*c == '/' || *c <= ' ' || *c > '~')
+			return -EINVAL;
+	n = snprintf(buf, len, "%s/%s", crypt_store_dir(), name);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Name of the file of @uuid ending in @suffix. */
+static int blob_name(const char *uuid, const char *suffix, char *buf,
 		     size_t len)
 {
 	char canon[CRYPT_UUID_LEN];
@@ -68,8 +85,18 @@ static int blob_path(const char *uuid, const char *suffix, char *buf,
 
 	if (crypt_uuid_canonical(uuid, canon))
 		return -EINVAL;
-	n = snprintf(buf, len, "%s/%s%s", crypt_store_dir(), canon, suffix);
+	n = snprintf(buf, len, "%s%s", canon, suffix);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Path of the file of @uuid ending in @suffix. */
+static int blob_path(const char *uuid, const char *suffix, char *buf,
+		     size_t len)
+{
+	char name[CRYPT_UUID_LEN + 32];
+	int ret = blob_name(uuid, suffix, name, sizeof(name));
+
+	return ret ? ret : crypt_store_file_path(name, buf, len);
 }
 
 /* Path of the blob of the namespace @uuid. */
@@ -134,20 +161,20 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * Stores @blob in the file of @uuid ending in @suffix: written to a
- * temporary file, synced, then put in place by link() (fails with -EEXIST
- * if the file exists) or, with @force, by rename().  A crash leaves the
- * old blob or the new one, never a mix.
+ * Stores @blob in the store's file @name: written to a temporary file,
+ * synced, then put in place by link() (fails with -EEXIST if the file
+ * exists) or, with @force, by rename().  A crash leaves the old file or
+ * the new one, never a mix.
  */
-static int blob_write(const char *uuid, const char *suffix, const void *blob,
-		      size_t len, bool force)
+int crypt_store_file_write(const char *name, const void *blob, size_t len,
+			   bool force)
 {
 	char path[4096], tmp[4096 + 16];
 	int fd, ret;
 
-	if (!blob || !len || len > CRYPT_BLOB_MAX)
+	if (!blob || !len || len > CRYPT_FILE_MAX)
 		return -EINVAL;
-	ret = blob_path(uuid, suffix, path, sizeof(path));
+	ret = crypt_store_file_path(name, path, sizeof(path));
 	if (ret)
 		return ret;
 	ret = make_dirs(crypt_store_dir());
@@ -177,7 +204,19 @@ static int blob_write(const char *uuid, const char *suffix, const void *blob,
 	return ret ? ret : sync_dir();
 }
 
-/* Stores @blob for @uuid (see blob_write()). */
+/* Stores @blob in the file of @uuid ending in @suffix. */
+static int blob_write(const char *uuid, const char *suffix, const void *blob,
+		      size_t len, bool force)
+{
+	char name[CRYPT_UUID_LEN + 32];
+	int ret = blob_name(uuid, suffix, name, sizeof(name));
+
+	if (len > CRYPT_BLOB_MAX)
+		return -EINVAL;
+	return ret ? ret : crypt_store_file_write(name, blob, len, force);
+}
+
+/* Stores @blob for @uuid (see crypt_store_file_write()). */
 int crypt_store_write(const char *uuid, const void *blob, size_t len,
 		      bool force)
 {
@@ -194,11 +233,11 @@ int crypt_store_next_write(const char *uuid, const void *blob, size_t len)
 }
 
 /*
- * Reads a blob into a NUL-terminated buffer the caller frees; -EPERM for
- * an untrusted store or a blob others could have written.
+ * Reads the store's file @name into a NUL-terminated buffer the caller
+ * frees; -EPERM for an untrusted store or a file others could have
+ * written.
  */
-static int blob_read(const char *uuid, const char *suffix, char **blob,
-		     size_t *len)
+int crypt_store_file_read(const char *name, char **blob, size_t *len)
 {
 	char path[4096];
 	struct stat st;
@@ -206,7 +245,7 @@ static int blob_read(const char *uuid, const char *suffix, char **blob,
 	char *buf;
 	int fd, ret;
 
-	ret = blob_path(uuid, suffix, path, sizeof(path));
+	ret = crypt_store_file_path(name, path, sizeof(path));
 	if (!ret)
 		ret = crypt_store_check();
 	if (ret)
@@ -219,7 +258,7 @@ static int blob_read(const char *uuid, const char *suffix, char **blob,
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || !st.st_size ||
-	    st.st_size > CRYPT_BLOB_MAX) {
+	    st.st_size > CRYPT_FILE_MAX) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -242,6 +281,23 @@ static int blob_read(const char *uuid, const char *suffix, char **blob,
 	*len = (size_t)n;
 out:
 	close(fd);
+	return ret;
+}
+
+/* Reads the file of @uuid ending in @suffix (crypt_store_file_read()). */
+static int blob_read(const char *uuid, const char *suffix, char **blob,
+		     size_t *len)
+{
+	char name[CRYPT_UUID_LEN + 32];
+	int ret = blob_name(uuid, suffix, name, sizeof(name));
+
+	if (!ret)
+		ret = crypt_store_file_read(name, blob, len);
+	if (!ret && *len > CRYPT_BLOB_MAX) {
+		free(*blob);
+		*blob = NULL;
+		ret = -EINVAL;
+	}
 	return ret;
 }
 
@@ -313,10 +369,11 @@ static int blob_wipe(const char *path)
 	return ret;
 }
 
-static int blob_remove(const char *uuid, const char *suffix)
+/* Overwrites and deletes the store's file @name; -ENOENT if none. */
+int crypt_store_file_remove(const char *name)
 {
 	char path[4096];
-	int ret = blob_path(uuid, suffix, path, sizeof(path));
+	int ret = crypt_store_file_path(name, path, sizeof(path));
 
 	if (!ret)
 		ret = blob_wipe(path);
@@ -325,6 +382,14 @@ static int blob_remove(const char *uuid, const char *suffix)
 	if (unlink(path))
 		return -errno;
 	return sync_dir();
+}
+
+static int blob_remove(const char *uuid, const char *suffix)
+{
+	char name[CRYPT_UUID_LEN + 32];
+	int ret = blob_name(uuid, suffix, name, sizeof(name));
+
+	return ret ? ret : crypt_store_file_remove(name);
 }
 
 /* Deletes the blob of @uuid; -ENOENT if there is none. */

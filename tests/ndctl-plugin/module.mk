@@ -9,9 +9,10 @@ NDCTL_CRYPT_TEST_NAMES := args payload store keyfile json keyring state \
 	rotation
 NDCTL_CRYPT_TESTS := $(NDCTL_CRYPT_TEST_NAMES:%=$(B)/tests/ndctl-plugin/test_%)
 NDCTL_CRYPT_CLI_TEST := $(B)/tests/ndctl-plugin/test_cli.sh
+NDCTL_CRYPT_CLEVIS_TEST := $(B)/tests/ndctl-plugin/test_clevis.sh
 
 TESTS += $(NDCTL_CRYPT_TESTS)
-TESTS_ONCE += $(NDCTL_CRYPT_CLI_TEST)
+TESTS_ONCE += $(NDCTL_CRYPT_CLI_TEST) $(NDCTL_CRYPT_CLEVIS_TEST)
 PKG_CHECK += cmocka:libcmocka-dev
 
 $(NDCTL_CRYPT_TESTS:%=%.o): EXTRA_CFLAGS = -Indctl-plugin \
@@ -24,7 +25,13 @@ $(NDCTL_CRYPT_TESTS): $(B)/tests/ndctl-plugin/%: \
 		$(call pkg_libs,cmocka $(NDCTL_CRYPT_PKGS))
 
 $(NDCTL_CRYPT_CLI_TEST): tests/ndctl-plugin/test_cli.sh $(NDCTL_CRYPT) \
-		$(NDCTL_CRYPT_UNIT)
+		$(NDCTL_CRYPT_UNIT) $(NDCTL_CRYPT_NET_UNIT)
+	$(call msg,GEN,$@)
+	$(Q)install -D -m 0755 $< $@
+
+# test_clevis.sh starts Tang servers and a TPM on 127.0.0.1 itself
+$(NDCTL_CRYPT_CLEVIS_TEST): tests/ndctl-plugin/test_clevis.sh $(NDCTL_CRYPT) \
+		$(B)/tests/clevis_servers.sh
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@
 

@@ -164,18 +164,26 @@ check 1 "load-keys with an unreadable store" "$tool" load-keys
 grep_out "cannot read the key store" "load-keys names the store"
 rm -f "$NDCTL_CRYPT_STORE"
 
-# the boot unit: systemd accepts it, and it runs load-keys
+# the boot units: systemd accepts them; the early one runs load-keys
+# without clevis before local-fs-pre.target, the other after the network
 unit=$here/../../ndctl-plugin/ndctl-crypt-load-keys.service
-check 0 "the boot unit runs load-keys before local-fs-pre.target" sh -c \
-	"grep -q '^ExecStart=.*/ndctl-crypt load-keys\$' '$unit' &&
+netunit=$here/../../ndctl-plugin/ndctl-crypt-load-keys-network.service
+check 0 "the boot unit runs load-keys --no-clevis before local-fs-pre.target" sh -c \
+	"grep -q '^ExecStart=.*/ndctl-crypt load-keys --no-clevis\$' '$unit' &&
 	 grep -q '^Before=local-fs-pre.target' '$unit' &&
 	 grep -q '^DefaultDependencies=no' '$unit'"
+check 0 "the network unit runs load-keys after network-online.target" sh -c \
+	"grep -q '^ExecStart=.*/ndctl-crypt load-keys\$' '$netunit' &&
+	 grep -q '^After=network-online.target' '$netunit' &&
+	 grep -q '^Before=remote-fs-pre.target' '$netunit'"
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$store/unit"
-	sed "s|^ExecStart=[^ ]*|ExecStart=$tool|" "$unit" \
-		>"$store/unit/ndctl-crypt-load-keys.service"
-	check 0 "systemd-analyze verify: no complaint" sh -c \
-		"systemd-analyze verify --man=no '$store/unit/ndctl-crypt-load-keys.service' 2>&1 | tee /dev/stderr | grep -q . && exit 1 || exit 0"
+	for u in "$unit" "$netunit"; do
+		sed "s|^ExecStart=[^ ]*|ExecStart=$tool|" "$u" \
+			>"$store/unit/${u##*/}"
+		check 0 "systemd-analyze verify ${u##*/}: no complaint" sh -c \
+			"systemd-analyze verify --man=no '$store/unit/${u##*/}' 2>&1 | tee /dev/stderr | grep -q . && exit 1 || exit 0"
+	done
 else
 	n=$((n + 1))
 	echo "ok $n - systemd-analyze verify # SKIP no systemd-analyze here"

@@ -109,6 +109,12 @@ static void test_load_exit(void **state)
 	assert_int_equal(crypt_load_exit(&c, CRYPT_EXIT_KERNEL),
 			 CRYPT_EXIT_KERNEL);
 	assert_int_equal(crypt_load_exit(&c, 0), CRYPT_EXIT_FAIL);
+	/* A master key clevis could not unseal fails the boot too, even
+	 * when no namespace of this machine needed it. */
+	c.failed = 0;
+	c.masters = 1;
+	assert_int_equal(crypt_load_exit(&c, CRYPT_EXIT_NO_KEY),
+			 CRYPT_EXIT_NO_KEY);
 }
 
 /* The summary line counts every outcome. */
@@ -129,6 +135,10 @@ static void test_load_summary(void **state)
 				 "without a namespace");
 	assert_int_equal(crypt_load_summary(tiny, sizeof(tiny), &c),
 			 -ENAMETOOLONG);
+	c.masters = 2;
+	assert_int_equal(crypt_load_summary(buf, sizeof(buf), &c), 0);
+	assert_non_null(strstr(buf, "without a namespace; 2 master keys "
+				    "bound through clevis not unsealed"));
 }
 
 int main(void)

@@ -227,6 +227,47 @@ static void test_read_invalid(void **state)
 	assert_int_equal(crypt_store_read(UUID, &blob, &len), -ELOOP);
 }
 
+/*
+ * Named files (a master key's JWE): plain names inside the store only, up
+ * to CRYPT_FILE_MAX bytes; a blob stays within CRYPT_BLOB_MAX, and load-keys
+ * does not take such a file for a namespace's key.
+ */
+static void test_named_files(void **state)
+{
+	static const char *const bad[] = {"",	  ".x",	 "a/b",
+					  "../x", "a b", "a\001b"};
+	static char big[CRYPT_BLOB_MAX + 100];
+	char path[4096], *got;
+	char(*uuids)[CRYPT_UUID_LEN];
+	size_t len, n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(
+			crypt_store_file_path(bad[i], path, sizeof(path)),
+			-EINVAL);
+		assert_int_equal(crypt_store_file_write(bad[i], "x", 1, false),
+				 -EINVAL);
+	}
+	memset(big, 'j', sizeof(big));
+	assert_int_equal(
+		crypt_store_file_write("m.master.jwe", big, sizeof(big), false),
+		0);
+	assert_int_equal(crypt_store_file_write("m.master.jwe", big, 1, false),
+			 -EEXIST);
+	assert_int_equal(crypt_store_file_read("m.master.jwe", &got, &len), 0);
+	assert_int_equal(len, sizeof(big));
+	assert_memory_equal(got, big, len);
+	free(got);
+	assert_int_equal(crypt_store_list(&uuids, &n), 0);
+	assert_int_equal(n, 0);
+	free(uuids);
+	assert_int_equal(crypt_store_file_remove("m.master.jwe"), 0);
+	assert_int_equal(crypt_store_file_remove("m.master.jwe"), -ENOENT);
+	assert_int_equal(count_entries(), 0);
+	assert_int_equal(crypt_store_write(UUID, big, sizeof(big), false),
+			 -EINVAL);
+}
+
 /* Store file names: "<lower-case uuid>.blob" and nothing else. */
 static void test_name_uuid(void **state)
 {
@@ -459,6 +500,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_name_uuid),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_files, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_mode, setup,
 						teardown),
