@@ -46,8 +46,8 @@ tang_start() {
 }
 
 tang_stop() {
-	kill "${clevis_pid[$1]}" 2>/dev/null
-	wait "${clevis_pid[$1]}" 2>/dev/null
+	kill "${clevis_pid[$1]}" 2>/dev/null || true
+	wait "${clevis_pid[$1]}" 2>/dev/null || true
 	unset "clevis_pid[$1]"
 }
 
@@ -79,5 +79,5 @@ tpm_stop() { tang_stop tpm; }
 
 clevis_servers_stop() {
 	local p
-	for p in "${clevis_pid[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${clevis_pid[@]}"; do kill "$p" 2>/dev/null || true; done
 }

@@ -83,3 +83,14 @@ $(NDCTL_CRYPT_TPM_TEST): tests/ndctl-plugin/test_tpm.sh \
 		tests/ndctl-plugin/vm-tpm.sh $(NDCTL_CRYPT) \
 		$(B)/tools/mktme-check/mktme-check
 	$(call test_wrapper,$(B))
+
+# test_tang: the master key bound to a Tang server on 127.0.0.1, which the
+# guest reaches through QEMU's restricted user network; the server down
+# leaves the namespace disabled (~1 min once cached).
+NDCTL_CRYPT_TANG_TEST := $(B)/tests/ndctl-plugin/test_tang
+TESTS_ONCE += $(NDCTL_CRYPT_TANG_TEST)
+
+$(NDCTL_CRYPT_TANG_TEST): tests/ndctl-plugin/test_tang.sh \
+		tests/ndctl-plugin/vm-tang.sh $(NDCTL_CRYPT) \
+		$(B)/tools/mktme-check/mktme-check $(B)/tests/clevis_servers.sh
+	$(call test_wrapper,$(B))

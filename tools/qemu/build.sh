@@ -49,6 +49,8 @@ done
 pkg-config --exists libgcrypt glib-2.0 pixman-1 2>/dev/null ||
 	command -v libgcrypt-config >/dev/null ||
 	skip "libgcrypt/glib/pixman headers missing: run tools/deps.sh"
+pkg-config --exists slirp 2>/dev/null ||
+	skip "libslirp headers missing: run tools/deps.sh"
 
 version=$(src_version)
 
@@ -98,7 +100,7 @@ start=$(date +%s)
 	cd build
 	../configure --target-list=x86_64-softmmu --disable-docs \
 		--disable-werror --without-default-features --enable-tcg \
-		--enable-fdt=system --enable-gcrypt --enable-tpm
+		--enable-fdt=system --enable-gcrypt --enable-tpm --enable-slirp
 	ninja -j"$jobs" qemu-system-x86_64
 } >"$logf" 2>&1 || {
 	tail -n 30 "$logf" >&2
