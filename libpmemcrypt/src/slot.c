@@ -105,18 +105,11 @@ int pc_slot_seal_clevis(struct pc_slot *slot,
 	return ret;
 }
 
-/*
- * The key-encryption key of clevis slot i: its token, copied out of the
- * media once and checked, decrypted by clevis, through HKDF.
- */
-static int clevis_kek(uint8_t kek[PC_KEK_SIZE], const struct pc_header *h,
-		      struct pc_media *m, int i)
+int pc_slot_token(const struct pc_header *h, struct pc_media *m, int i,
+		  char token[PC_TOKEN_SIZE])
 {
 	const struct pc_slot *s = &h->slots[i];
-	char token[PC_TOKEN_SIZE];
-	uint8_t *key = NULL;
 	const uint8_t *at;
-	int ret;
 
 	/* The header checks bounded tokens_off and token_len. */
 	at = m ? pc_media_at(m, h->tokens_off + (uint64_t)i * PC_TOKEN_SIZE,
@@ -127,18 +120,35 @@ static int clevis_kek(uint8_t kek[PC_KEK_SIZE], const struct pc_header *h,
 			      "key slot %d: its clevis token is not in the "
 			      "media",
 			      i);
+	/* Copied once: the media may change under the reader. */
 	memcpy(token, at, s->token_len);
 	if (!pc_clevis_token_ok(token, s->token_len))
 		return pc_err(PMEMCRYPT_E_CORRUPT,
 			      "key slot %d: its clevis token is damaged (not "
 			      "a JWE)",
 			      i);
+	return 0;
+}
+
+/*
+ * The key-encryption key of clevis slot i: its token (pc_slot_token())
+ * decrypted by clevis, through HKDF.
+ */
+static int clevis_kek(uint8_t kek[PC_KEK_SIZE], const struct pc_header *h,
+		      struct pc_media *m, int i)
+{
+	char token[PC_TOKEN_SIZE];
+	uint8_t *key;
+	int ret = pc_slot_token(h, m, i, token);
+
+	if (ret)
+		return ret;
 	key = pc_secure_alloc(PC_CLEVIS_KEY_SIZE);
 	if (!key)
 		return pc_err(-ENOMEM, "out of memory");
-	ret = pc_clevis_decrypt(token, s->token_len, key);
+	ret = pc_clevis_decrypt(token, h->slots[i].token_len, key);
 	if (!ret)
-		ret = derive_kek(kek, s, key, PC_CLEVIS_KEY_SIZE);
+		ret = derive_kek(kek, &h->slots[i], key, PC_CLEVIS_KEY_SIZE);
 	pc_secure_free(key, PC_CLEVIS_KEY_SIZE);
 	return ret;
 }

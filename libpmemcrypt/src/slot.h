@@ -27,6 +27,13 @@ int pc_slot_seal_clevis(struct pc_slot *slot,
 			uint32_t token_len, const char *what,
 			const uint8_t dek[PC_DEK_SIZE]);
 /*
+ * Copies clevis slot i's token out of the media m (mapped) into token and
+ * checks it; 0, or PMEMCRYPT_E_CORRUPT when it is not in the media or not
+ * printable.
+ */
+int pc_slot_token(const struct pc_header *h, struct pc_media *m, int i,
+		  char token[PC_TOKEN_SIZE]);
+/*
  * Tries every slot key can open; returns the index or a negative error.
  * m is the mapped media, where clevis slots' tokens are read (NULL: none
  * is readable).

@@ -115,6 +115,55 @@ static void check_info(const uint8_t *area, int ret, const int ok[2])
 				  sizeof(info.slots[i].description)));
 }
 
+/* A file of file_size bytes at most that large, for clevis tokens. */
+#define FUZZ_MEDIA_MAX (4u << 20)
+
+/* Reading through pc_media_at() outside the media is a parser bug. */
+static void media_oracle(struct pc_media *m, enum pc_media_event ev,
+			 uint64_t off, size_t len)
+{
+	FUZZ_CHECK(ev != PC_EV_READ || pc_media_holds(m, off, len));
+}
+
+/*
+ * The tokens of the clevis slots of an accepted header, read from a file
+ * of the header's file_size (as an open would: a shorter one is refused
+ * before): the header's rules keep every read inside it, and a token
+ * given out is printable.  The media holds the key bytes of the input,
+ * repeated.
+ */
+static void check_tokens(const struct pc_header *h, const uint8_t *fill,
+			 size_t nfill)
+{
+	static uint8_t *media;
+	struct pc_media m = {.fd = -1};
+	char token[PC_TOKEN_SIZE];
+	int clevis = 0;
+
+	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++)
+		clevis |= h->slots[i].type == PC_SLOT_CLEVIS;
+	if (!clevis || h->file_size > FUZZ_MEDIA_MAX)
+		return;
+	if (!media && !(media = malloc(FUZZ_MEDIA_MAX)))
+		abort();
+	for (size_t i = 0; i < h->file_size; i++)
+		media[i] = nfill ? fill[i % nfill] : 'a';
+	m.base = media;
+	m.size = h->file_size;
+	pc_media_hook = media_oracle;
+	for (int i = 0; i < PMEMCRYPT_MAX_SLOTS; i++) {
+		int ret;
+
+		if (h->slots[i].type != PC_SLOT_CLEVIS)
+			continue;
+		ret = pc_slot_token(h, &m, i, token);
+		FUZZ_CHECK(ret == 0 || ret == PMEMCRYPT_E_CORRUPT);
+		for (uint32_t k = 0; !ret && k < h->slots[i].token_len; k++)
+			FUZZ_CHECK(token[k] >= 0x20 && token[k] <= 0x7e);
+	}
+	pc_media_hook = NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t area[PC_HDR_AREA] __attribute__((aligned(64)));
@@ -150,6 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (h.slots[i].t_cost > FUZZ_KDF_MAX_T ||
 		     h.slots[i].m_cost_kib > FUZZ_KDF_MAX_KIB))
 			return 0;
+	check_tokens(&h, nkey ? data + PC_HDR_AREA + 1 : NULL, nkey);
 	slot = pc_slot_unlock(&h, NULL, key, dek);
 	FUZZ_CHECK(slot < PMEMCRYPT_MAX_SLOTS);
 	if (slot >= 0 && !pc_header_mac_key(mac_key, dek))

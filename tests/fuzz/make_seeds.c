@@ -89,6 +89,30 @@ static void zero_copy_a(uint8_t *area)
 	memset(area, 0, 4096);
 }
 
+/* Stores a 32-bit little-endian field at off of a header copy. */
+static void put32(uint8_t *h, size_t off, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		h[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * Slot 1 made a clevis slot (doc/pool-format.md: incompatible flag 2 at
+ * 104; type 4, KDF 1 and a token length in the slot) in both copies,
+ * which fuzz_header reseals.
+ */
+static void clevis_slot(uint8_t *area)
+{
+	for (int c = 0; c < 2; c++) {
+		uint8_t *h = area + c * 4096, *s = h + 512 + 256;
+
+		put32(h, 104, h[104] | 2u);
+		put32(s, 0, 4);
+		put32(s, 4, 1);
+		put32(s, 20, 60);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct pmemcrypt_key *raw = NULL, *pk = NULL, *other = NULL;
@@ -140,6 +164,11 @@ int main(int argc, char **argv)
 		ret |= seed(argv[1], "pass", c, PASSPHRASE, pass, strlen(pass),
 			    NULL);
 		ret |= seed(argv[1], "pass-raw", c, SEAL_BOTH, NULL, 0, NULL);
+		/* a token read from a media filled with these bytes */
+		ret |= seed(
+			argv[1], "clevis-token", a, SEAL_BOTH,
+			"eyJhbGciOiJFQ0RILUVTIiwiY2xldmlzIjp7InBpbiI6InRhbmci",
+			52, clevis_slot);
 	}
 	unlink(a);
 	unlink(b);
