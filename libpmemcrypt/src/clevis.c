@@ -68,13 +68,13 @@ int pc_clevis_encrypt(const char *pin, const char *config, unsigned flags,
 			"encrypt",
 			(char *)pin,
 			(char *)config,
-			(flags & PC_CLEVIS_TRUST) ? "-y" : NULL,
+			(flags & PMEMCRYPT_CLEVIS_TRUST) ? "-y" : NULL,
 			NULL};
 	struct runpipe r = {.out = (uint8_t *)token, .out_cap = PC_TOKEN_SIZE};
 	/* Without -y clevis may ask on the terminal: keep it in the
 	 * foreground process group then. */
 	int ret = run_clevis(argv, key, PC_CLEVIS_KEY_SIZE, &r,
-			     (flags & PC_CLEVIS_TRUST) != 0);
+			     (flags & PMEMCRYPT_CLEVIS_TRUST) != 0);
 
 	if (ret)
 		return ret;

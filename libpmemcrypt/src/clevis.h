@@ -8,17 +8,16 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "libpmemcrypt.h"
 
 #define PC_CLEVIS_KEY_SIZE 32
-
-/* 'clevis encrypt ... -y': trust a Tang advertisement without asking. */
-#define PC_CLEVIS_TRUST 1u
 
 /* Whether len bytes can be a token: 1 to PC_TOKEN_SIZE printable bytes. */
 int pc_clevis_token_ok(const char *token, size_t len);
 
 /*
- * Runs 'clevis encrypt pin config' on key; the JWE goes to token (room
+ * Runs 'clevis encrypt pin config' on key (with -y when flags has
+ * PMEMCRYPT_CLEVIS_TRUST); the JWE goes to token (room
  * for PC_TOKEN_SIZE bytes, not terminated), its length to *len.
  */
 int pc_clevis_encrypt(const char *pin, const char *config, unsigned flags,

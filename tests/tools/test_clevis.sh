@@ -47,9 +47,6 @@ expect() {
 	rc=$?
 	if [ "$rc" -eq "$want" ]; then ok "$d"; else not_ok "$d (exit $rc, want $want)"; fi
 }
-start() { tang_start "$1"; }
-stop() { tang_stop "$1"; }
-url() { tang_url "$1"; }
 # hdr POOL FIELD: a header field of copy A (tokens_off, incompat)
 hdr() {
 	python3 - "$1" "$2" <<'PY'
@@ -62,9 +59,9 @@ PY
 }
 
 head -c 32 /dev/urandom >"$tmp/k" && chmod 600 "$tmp/k"
-start a
-start b
-tang_a="{\"url\":\"$(url a)\"}"
+tang_start a
+tang_start b
+tang_a="{\"url\":\"$(tang_url a)\"}"
 
 # --- binding, unlocking without a key option
 pool=$tmp/p.pool
@@ -78,22 +75,22 @@ check "it prints slot 1 of type clevis" \
 check "both header copies set the clevis feature flag" \
 	test "$(hdr "$pool" incompat)" -eq 2 -a "$(hdr "$pool" incompat_b)" -eq 2
 expect 0 "info shows the slot's pin and server" "$pc" info "$pool"
-check "info names the server" grep -q "clevis.*$(url a)" "$tmp/out"
+check "info names the server" grep -q "clevis.*$(tang_url a)" "$tmp/out"
 expect 0 "check opens the pool with no key option" "$pc" check "$pool"
 expect 0 "dump opens it too" "$pc" dump "$pool" --length 4096
 
 # --- the server down: locked, a clear error, nothing changed
-stop a
+tang_stop a
 cp "$pool" "$tmp/before"
 expect 2 "with the server down the pool stays locked" "$pc" check "$pool"
-check "the error names the server" grep -q "$(url a)" "$tmp/err"
+check "the error names the server" grep -q "$(tang_url a)" "$tmp/err"
 check "and says that no key option was given" grep -q "no key option" "$tmp/err"
 check "the pool is unchanged" cmp -s "$pool" "$tmp/before"
 expect 0 "the raw key still opens it" "$pc" check "$pool" --key-file "$tmp/k"
 
 # --- rotated server keys: old bindings still unlock, new ones too
 /usr/libexec/tangd-rotate-keys -d "$tmp/a" >/dev/null 2>&1
-start a
+tang_start a
 expect 0 "after tangd-rotate-keys the old binding unlocks" "$pc" check "$pool"
 expect 0 "a binding made after the rotation" \
 	"$pc" add-key "$pool" --clevis tang "$tang_a" -y
@@ -110,7 +107,7 @@ check "saying the pool has no clevis slot" grep -q "no key slot of this pool tak
 
 # --- sss: a threshold of servers
 sss() {
-	echo "{\"t\":$1,\"pins\":{\"tang\":[{\"url\":\"$(url a)\"},{\"url\":\"$(url b)\"}]}}"
+	echo "{\"t\":$1,\"pins\":{\"tang\":[{\"url\":\"$(tang_url a)\"},{\"url\":\"$(tang_url b)\"}]}}"
 }
 for t in 1 2; do
 	expect 0 "create a pool for sss t=$t" \
@@ -119,12 +116,12 @@ for t in 1 2; do
 		"$pc" add-key "$tmp/sss$t.pool" --key-file "$tmp/k" \
 		--clevis sss "$(sss $t)" -y
 done
-stop b
+tang_stop b
 expect 0 "sss t=1 unlocks with one of its two servers down" \
 	"$pc" check "$tmp/sss1.pool"
 expect 2 "sss t=2 stays locked with one of its two servers down" \
 	"$pc" check "$tmp/sss2.pool"
-start b
+tang_start b
 expect 0 "sss t=2 unlocks with both servers up" "$pc" check "$tmp/sss2.pool"
 
 # --- a TPM 2.0 (swtpm on 127.0.0.1), alone and in sss with Tang
@@ -137,15 +134,15 @@ if tpm_available; then
 		"$pc" add-key "$tp" --key-file "$tmp/k" --clevis tpm2 '{}'
 	expect 0 "add-key --clevis sss of Tang and the TPM, t=2" \
 		"$pc" add-key "$tp" --key-file "$tmp/k" --clevis sss \
-		"{\"t\":2,\"pins\":{\"tang\":[{\"url\":\"$(url a)\"}],\"tpm2\":{}}}" -y
+		"{\"t\":2,\"pins\":{\"tang\":[{\"url\":\"$(tang_url a)\"}],\"tpm2\":{}}}" -y
 	expect 0 "the TPM opens the pool with no key option" "$pc" check "$tp"
 	expect 0 "remove-key of the tpm2 slot" \
 		"$pc" remove-key "$tp" --key-file "$tmp/k" --slot 1
 	expect 0 "sss of Tang and the TPM opens with both" "$pc" check "$tp"
-	stop a
+	tang_stop a
 	expect 2 "sss t=2 stays locked with the Tang pin missing" \
 		"$pc" check "$tp"
-	start a
+	tang_start a
 	expect 0 "add-key --clevis tpm2 again" \
 		"$pc" add-key "$tp" --key-file "$tmp/k" --clevis tpm2 '{}'
 	tpm_stop
