@@ -5,7 +5,8 @@
 # usage: bench-fio.sh ENGINE.so [BENCH_POOL]
 # Runs the comparison job file (fio's libpmem engine, the pmemcrypt engine
 # with encryption=0, with aes-256-xts and with aes-128-xts, on one file in
-# /dev/shm, cache-line persistence forced on every side) for each block
+# a tmpfs on 2 MiB pages (tools/bench-tmpfs.sh), cache-line persistence
+# forced on every side) for each block
 # size and job count, and repeats the whole matrix BENCH_FIO_ROUNDS times,
 # so that every comparison is measured side by side in each round and a
 # burst of other work on the machine hits one round, not the median.
@@ -23,14 +24,18 @@
 # time before it, while the job faults its mapping in, default 250ms),
 # BENCH_FIO_SIZE (default 256M),
 # BENCH_FIO_BS and BENCH_FIO_JOBS (lists, default "4k 64k 2m" and "1 2"),
-# BENCH_FIO_DIR (where the file is, default /dev/shm), BENCH_FIO_RESULTS
+# BENCH_FIO_DIR (where the file is, default that tmpfs, else /dev/shm),
+# BENCH_FIO_RESULTS
 # (where the results folders go, default build/bench/fio).
 set -euo pipefail
 
-engine=$1
-bench_pool=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+if [ -z "${BENCH_FIO_DIR:-}" ] && [ -z "${BENCH_TMPFS:-}" ]; then
+	exec "$top/tools/bench-tmpfs.sh" "$0" "$@"
+fi
+engine=$1
+bench_pool=${2:-}
 rounds=${BENCH_FIO_ROUNDS:-5}
 sizes=${BENCH_FIO_BS:-4k 64k 2m}
 counts=${BENCH_FIO_JOBS:-1 2}
@@ -40,7 +45,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=$parent/$stamp
 mkdir -p "$out/json"
 
-dir=$(mktemp -d "${BENCH_FIO_DIR:-/dev/shm}/pmemcrypt-fio-bench.XXXXXX")
+dir=$(mktemp -d "${BENCH_FIO_DIR:-$BENCH_TMPFS}/pmemcrypt-fio-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 (umask 077 && head -c 32 /dev/urandom >"$dir/key")
 export ENGINE=$engine KEYFILE=$dir/key POOL=$dir/bench.pool
@@ -56,7 +61,8 @@ export PMEM_IS_PMEM_FORCE=1 PMEM2_FORCE_GRANULARITY=CACHE_LINE
 		"$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM"
 	echo "kernel: $(uname -r)"
 	echo "fio: $(fio --version)"
-	echo "file: $SIZE in ${dir%/*} ($(stat -f -c %T "$dir"))"
+	echo "file: $SIZE in ${dir%/*}" \
+		"($(findmnt -n -r -o FSTYPE,OPTIONS -T "$dir"))"
 	echo "runs: $rounds rounds, ${RUNTIME} per job after a ${RAMP} ramp," \
 		"blocks $sizes, jobs $counts"
 	echo "load at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"

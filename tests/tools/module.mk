@@ -32,3 +32,10 @@ $(CLEVIS_TEST): tests/tools/test_clevis.sh $(B)/tools/pmemcrypt/pmemcrypt \
 		$(B)/tests/clevis_servers.sh
 	$(call msg,GEN,$@)
 	$(Q)install -D -m 0755 $< $@
+
+# tools/bench-tmpfs.sh: the benchmarks' tmpfs on 2 MiB pages.
+BENCH_TMPFS_TEST := $(B)/tests/tools/test_bench_tmpfs
+TESTS_ONCE += $(BENCH_TMPFS_TEST)
+
+$(BENCH_TMPFS_TEST): tests/tools/test_bench_tmpfs.sh tools/bench-tmpfs.sh
+	$(call test_wrapper,tools/bench-tmpfs.sh)

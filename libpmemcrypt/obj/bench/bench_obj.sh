@@ -8,15 +8,19 @@
 # and "ratio: obj_<map>_<phase>_pmemcrypt_vs_pmemobj = <value>".
 #
 # usage: bench_obj.sh BUILD-DIR   (OBJ_BENCH_OPS, OBJ_BENCH_ROUNDS,
-#        OBJ_BENCH_DIR: the folder for pools, default /dev/shm)
+#        OBJ_BENCH_DIR: the folder for pools, default a tmpfs on 2 MiB
+#        pages, tools/bench-tmpfs.sh, else /dev/shm)
 set -eu
 
-build=$(cd "${1:?usage: bench_obj.sh BUILD-DIR}" && pwd)
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+if [ -z "${OBJ_BENCH_DIR:-}" ] && [ -z "${BENCH_TMPFS:-}" ]; then
+	exec "$top/tools/bench-tmpfs.sh" "$0" "$@"
+fi
+build=$(cd "${1:?usage: bench_obj.sh BUILD-DIR}" && pwd)
 examples=/usr/share/doc/libpmemobj-dev/examples
 ops=${OBJ_BENCH_OPS:-100000}
 rounds=${OBJ_BENCH_ROUNDS:-3}
-dir=${OBJ_BENCH_DIR:-/dev/shm}
+dir=${OBJ_BENCH_DIR:-$BENCH_TMPFS}
 [ -d "$examples" ] || { echo "bench_obj: $examples is missing (make deps)" >&2; exit 1; }
 tmp=$(mktemp -d "$dir/pmemcrypt-bench-obj.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -54,7 +58,7 @@ head -c 32 /dev/urandom >"$tmp/key"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "obj: PMDK map examples, $ops 64-byte values, one thread, $rounds rounds, in $dir"
+echo "obj: PMDK map examples, $ops 64-byte values, one thread, $rounds rounds, in $dir ($(findmnt -n -r -o FSTYPE,OPTIONS -T "$dir"))"
 printf '%-12s %-7s %14s %14s\n' map phase pmemobj pmemcrypt
 for map in hashmap_tx ctree; do
 	: >"$tmp/res"
