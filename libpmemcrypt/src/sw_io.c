@@ -214,7 +214,12 @@ static const uint8_t *write_plain(void *arg, struct pc_sw_lane *l, size_t i,
 
 	if (pc_view_present(&pc_sw(p)->view, lba)) {
 		/* The view shows the write; the written bytes of it, and
-		 * only those, become durable. */
+		 * only those, become durable: the whole unit is the caller's
+		 * buffer, which the cipher reads. */
+		if (lo == u && hi == u + PC_UNIT) {
+			pc_view_fill_unit(p, lba, w->buf + (u - off));
+			return w->buf + (u - off);
+		}
 		pc_view_make_writable(p, lba);
 		memcpy(p->base + lo, w->buf + (lo - off), hi - lo);
 		return durable_plain(&w->d, l, i, lba, need);

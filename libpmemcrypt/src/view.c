@@ -12,6 +12,9 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 #include "errormsg.h"
 #include "sw.h"
@@ -50,6 +53,30 @@ void pc_view_make_writable(struct pmemcrypt_pool *p, uint64_t unit)
 	/* Cannot fail on a registered, populated page; if it did, the
 	 * store would fault and the fault thread would release it. */
 	pc_view_protect(v, p->base + unit * PC_UNIT, 1, 0);
+}
+
+void pc_view_fill_unit(struct pmemcrypt_pool *p, uint64_t unit, const void *src)
+{
+	uint8_t *dst = p->base + unit * PC_UNIT;
+
+	pc_view_make_writable(p, unit);
+#if defined(__x86_64__)
+	for (size_t i = 0; i < PC_UNIT; i += 64) {
+		const __m128i *s = (const __m128i *)((const uint8_t *)src + i);
+		__m128i *d = (__m128i *)(dst + i);
+		__m128i a = _mm_loadu_si128(s), b = _mm_loadu_si128(s + 1);
+		__m128i c = _mm_loadu_si128(s + 2), e = _mm_loadu_si128(s + 3);
+
+		_mm_stream_si128(d, a);
+		_mm_stream_si128(d + 1, b);
+		_mm_stream_si128(d + 2, c);
+		_mm_stream_si128(d + 3, e);
+	}
+	/* Weakly ordered stores: visible before the unit's lock is. */
+	_mm_sfence();
+#else
+	memcpy(dst, src, PC_UNIT);
+#endif
 }
 
 /* Copies staged pages [from, to) to the view at unit; 0 or -1 (errno). */

@@ -65,6 +65,16 @@ static inline int pc_view_clean(const struct pc_view *v, uint64_t unit)
  */
 void pc_view_make_writable(struct pmemcrypt_pool *p, uint64_t unit);
 
+/*
+ * Replaces a present unit's page with a whole unit from src, under the
+ * unit's lock, with non-temporal stores and a store fence: the page's
+ * lines are not read into the cache only to be overwritten (about a fifth
+ * of a pmemcrypt_write() of 4 KiB on the development machine), and are
+ * left out of it.
+ */
+void pc_view_fill_unit(struct pmemcrypt_pool *p, uint64_t unit,
+		       const void *src);
+
 /* view_budget.c: how many units the view holds, and eviction */
 
 /* The budget in bytes from PMEMCRYPT_VIEW_BUDGET or the default. */

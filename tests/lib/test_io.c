@@ -131,6 +131,41 @@ static void test_persist_view(void **state)
 		assert_int_equal(fx.base[80 * UNIT + i], 0);
 }
 
+/*
+ * Whole units written over units present in the view (one clean, one
+ * with stores never persisted), from an unaligned buffer: the view, a
+ * read and the media after a reopen show the write, and the unpersisted
+ * stores of the unit next to it stay in the view only.
+ */
+static void test_whole_units_in_view(void **state)
+{
+	uint8_t *mem = malloc(3 * UNIT + 1), *buf = mem + 1;
+	uint8_t old[UNIT];
+	const uint64_t off = 90 * UNIT;
+	volatile uint8_t sum = 0;
+
+	assert_non_null(mem);
+	th_fill(old, sizeof(old), 41);
+	assert_int_equal(pmemcrypt_write(fx.pool, old, UNIT, off + 3 * UNIT),
+			 0);
+	for (uint64_t i = 0; i < 4 * UNIT; i += 64)
+		sum += fx.base[off + i];
+	memset(fx.base + off + UNIT, 0x77, 200);
+	memset(fx.base + off + 3 * UNIT, 0x5a, 100);
+	th_fill(buf, 3 * UNIT, 42);
+	assert_int_equal(pmemcrypt_write(fx.pool, buf, 3 * UNIT, off), 0);
+	assert_memory_equal(fx.base + off, buf, 3 * UNIT);
+	expect_content(off, buf, 3 * UNIT);
+	/* The next unit keeps its view stores, not durable. */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(fx.base[off + 3 * UNIT + i], 0x5a);
+	expect_content(off + 3 * UNIT + 100, old + 100, UNIT - 100);
+	reopen();
+	assert_memory_equal(fx.base + off, buf, 3 * UNIT);
+	assert_memory_equal(fx.base + off + 3 * UNIT, old, UNIT);
+	free(mem);
+}
+
 static void test_range_errors(void **state)
 {
 	uint8_t buf[64] = {0};
@@ -295,6 +330,8 @@ int main(void)
 						pool_teardown),
 		cmocka_unit_test_setup_teardown(test_persist_view, pool_setup,
 						pool_teardown),
+		cmocka_unit_test_setup_teardown(test_whole_units_in_view,
+						pool_setup, pool_teardown),
 		cmocka_unit_test_setup_teardown(test_range_errors, pool_setup,
 						pool_teardown),
 		cmocka_unit_test_setup_teardown(test_buffer_in_view, pool_setup,
