@@ -83,7 +83,7 @@ has_pattern() {
 	grep -q -a -F "$pattern" "$1"
 }
 
-echo "1..11"
+echo "1..12"
 
 pool=$dir/enc.pool
 fio_job one --filename="$pool" --keyfile="$dir/key" --create=1 \
@@ -157,7 +157,7 @@ fi
 # variant runs (fio fails the run on a bad job) and gets its ratio line.
 res=$dir/bench
 BENCH_FIO_SIZE=8M BENCH_FIO_RUNTIME=50ms BENCH_FIO_RAMP=20ms \
-	BENCH_FIO_BS=4k BENCH_FIO_JOBS=1 BENCH_FIO_ROUNDS=1 \
+	BENCH_FIO_BS=4k BENCH_FIO_JOBS="1 2" BENCH_FIO_ROUNDS=1 \
 	BENCH_FIO_DIR=$dir BENCH_FIO_RESULTS=$res \
 	timeout 300 "$here/bench-fio.sh" "$engine" >"$dir/err" 2>&1
 rc=$?
@@ -168,6 +168,17 @@ if [ "$rc" -eq 0 ] && [ "$lines" -eq 12 ] &&
 	ok "bench-fio.sh runs examples/compare.fio and reports every variant"
 else
 	not_ok "bench-fio.sh runs examples/compare.fio (exit $rc, $lines ratios)"
+fi
+# 2 jobs over 1: a ratio per pattern and variant, a table and the target.
+scale=$(grep -c '^ratio: fio_[a-z]*_4k_2j_vs_1j_[a-z0-9]* = [0-9.]*$' \
+	"$dir/err")
+if [ "$scale" -eq 16 ] &&
+	grep -q '^target: aes-256-xts 4 KiB random writes, 2 jobs over 1 job >= 1.8: \(HOLDS\|MISSED\) ([0-9.]*;' "$dir/err" &&
+	grep -q '^| randwrite | 4k | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* |$' \
+		"$res/latest/results.md"; then
+	ok "the report sets 2 jobs against 1: ratios, table, target"
+else
+	not_ok "the report sets 2 jobs against 1 ($scale ratios)"
 fi
 
 [ "$failed" -eq 0 ]

@@ -66,7 +66,8 @@ extern const struct bench_side side_pmem2_copy, side_xts_copy, side_xts_decrypt,
 	side_xts_decrypt_fresh;
 extern const struct bench_side side_blk_write, side_obj_tx4k, side_obj_tx_small,
 	side_obj_gcm_small;
-extern const struct bench_side side_pc_write, side_pc_store_persist,
-	side_pc_tx_small, side_pc_hw_write, side_pc_hw_tx_small;
+extern const struct bench_side side_pc_write, side_pc_write_absent,
+	side_pc_store_persist, side_pc_tx_small, side_pc_hw_write,
+	side_pc_hw_tx_small;
 
 #endif

@@ -6,8 +6,10 @@
  *
  * (a) atomic 4 KiB writes at random units: the libpmem2 copy (the limit,
  *     not atomic), the cipher+copy bound, libpmemblk, libpmemobj 4 KiB
- *     transactions, pmemcrypt_write and a view store + pmemcrypt_persist,
- *     and pmemcrypt_write on the hardware engine forced on a plain file;
+ *     transactions, pmemcrypt_write (on units in the view, and on units
+ *     not in it, as an application that never maps the pool has them), a
+ *     view store + pmemcrypt_persist, and pmemcrypt_write on the hardware
+ *     engine forced on a plain file;
  * (b) transactions of 64 B to 1 KiB: libpmemobj, libpmemobj with records
  *     encrypted by the application (AES-256-GCM, OpenSSL), libpmemcrypt
  *     on both engines;
@@ -19,8 +21,9 @@
  *
  * usage: bench_pool [--write-4k | --only LETTERS] [--quick] [--out DIR]
  *                   [PATH]
- * --write-4k: only the libpmem2 copy and pmemcrypt_write of (a), which
- * bench-fio.sh sets against the fio engine in each of its rounds.
+ * --write-4k: only the libpmem2 copy and the two pmemcrypt_write sides of
+ * (a), which bench-fio.sh sets against the fio engine in each of its
+ * rounds (the engine's units are not in the view).
  * --only: only these sections ("d", "cf"; a, b and e share their runs).
  * --budget is --only f.  --quick: small sizes and one round (a check
  * that every side runs, not a measurement).  --out DIR: write raw.tsv
@@ -56,9 +59,9 @@ static struct {
 
 /* The sides of (a) and (b), each run with 1 and NTHREADS threads. */
 static const struct bench_side *const sides_a[] = {
-	&side_pmem2_copy,  &side_xts_copy, &side_blk_write,
-	&side_obj_tx4k,	   &side_pc_write, &side_pc_store_persist,
-	&side_pc_hw_write,
+	&side_pmem2_copy,	&side_xts_copy,	   &side_blk_write,
+	&side_obj_tx4k,		&side_pc_write,	   &side_pc_write_absent,
+	&side_pc_store_persist, &side_pc_hw_write,
 };
 static const struct bench_side *const sides_b[] = {
 	&side_obj_tx_small,
@@ -182,6 +185,10 @@ static void report_ab(void)
 	rep_target("(a) pmemcrypt_write vs the cipher+copy bound", r, 0.9);
 	ratio_line("a_pmemcrypt_write_vs_pmemobj_tx_4k", &side_pc_write,
 		   &side_obj_tx4k);
+	ratio_line("a_pmemcrypt_write_absent_vs_pmemblk", &side_pc_write_absent,
+		   &side_blk_write);
+	ratio_line("a_pmemcrypt_write_absent_vs_bound", &side_pc_write_absent,
+		   &side_xts_copy);
 	ratio_line("a_view_persist_vs_pmemblk", &side_pc_store_persist,
 		   &side_blk_write);
 	r = ratio_line("a_hw_write_vs_pmemblk", &side_pc_hw_write,
@@ -448,21 +455,29 @@ static void section_budget(void)
 	}
 }
 
-/* --write-4k: (a)'s libpmem2 copy and pmemcrypt_write, alternating. */
+/*
+ * --write-4k: (a)'s libpmem2 copy and pmemcrypt_write, on units in the
+ * view and not, alternating.
+ */
 static void section_write_4k(void)
 {
-	double copy[ROUNDS_MAX], write[ROUNDS_MAX];
+	double copy[ROUNDS_MAX], write[ROUNDS_MAX], absent[ROUNDS_MAX];
 
 	for (int r = 0; r < g.rounds; r++) {
 		copy[r] = bench_run(&side_pmem2_copy, g.path, g.data, 1, g.n4k);
 		write[r] = bench_run(&side_pc_write, g.path, g.data, 1, g.n4k);
+		absent[r] = bench_run(&side_pc_write_absent, g.path, g.data, 1,
+				      g.n4k);
 	}
 	unlink(g.path);
 	rep_section("(a) atomic 4 KiB writes, random units, 1 thread");
 	figure(side_pmem2_copy.label, "GB/s", copy, g.rounds);
 	figure(side_pc_write.label, "GB/s", write, g.rounds);
+	figure(side_pc_write_absent.label, "GB/s", absent, g.rounds);
 	rep_ratio("a_pmemcrypt_write_vs_pmem2",
 		  ratio_of(write, copy, g.rounds));
+	rep_ratio("a_pmemcrypt_write_absent_vs_pmem2",
+		  ratio_of(absent, copy, g.rounds));
 }
 
 static FILE *out_file(const char *dir, const char *name)
@@ -491,6 +506,7 @@ static const char usage_text[] =
 	"                  e (2 threads; with a and b), f (view budget)\n"
 	"  --budget        the same as --only f\n"
 	"  --write-4k      only the libpmem2 copy and pmemcrypt_write of (a)\n"
+	"                  (units in the view and not)\n"
 	"  --quick         small sizes and one round: a check, not a figure\n"
 	"  --out DIR       write raw.tsv, results.md and targets.dat there\n"
 	"  -h, --help      show this help\n";

@@ -25,8 +25,11 @@ struct pc {
 	uint8_t *base;
 };
 
-/* A new pool of the run's size, every unit written, the view stored to. */
-static int pc_open(struct bench_run *r, enum pmemcrypt_engine engine)
+/*
+ * A new pool of the run's size, every unit written, and, when touch, the
+ * view stored to.
+ */
+static int pc_open(struct bench_run *r, enum pmemcrypt_engine engine, int touch)
 {
 	static const uint8_t raw[PMEMCRYPT_KEY_SIZE] = {1, 2, 3};
 	struct pmemcrypt_config *cfg;
@@ -58,9 +61,9 @@ static int pc_open(struct bench_run *r, enum pmemcrypt_engine engine)
 			bench_die("pmemcrypt_write", pmemcrypt_errormsg());
 	/* Steady state: every unit present in the view and stored to
 	 * (a store to a clean unit's write-protected page faults once). */
-	for (uint64_t off = 0; off < r->size; off += 64)
+	for (uint64_t off = 0; touch && off < r->size; off += 64)
 		sum += pc->base[off];
-	for (uint64_t off = 0; off < r->size; off += BENCH_UNIT)
+	for (uint64_t off = 0; touch && off < r->size; off += BENCH_UNIT)
 		((volatile uint8_t *)pc->base)[off] = pc->base[off];
 	r->st = pc;
 	return 0;
@@ -68,12 +71,18 @@ static int pc_open(struct bench_run *r, enum pmemcrypt_engine engine)
 
 static int sw_open(struct bench_run *r)
 {
-	return pc_open(r, PMEMCRYPT_ENGINE_SOFTWARE);
+	return pc_open(r, PMEMCRYPT_ENGINE_SOFTWARE, 1);
+}
+
+/* A pool used through pmemcrypt_write() alone, as fio's engine does. */
+static int sw_open_untouched(struct bench_run *r)
+{
+	return pc_open(r, PMEMCRYPT_ENGINE_SOFTWARE, 0);
 }
 
 static int hw_open(struct bench_run *r)
 {
-	return pc_open(r, PMEMCRYPT_ENGINE_HARDWARE);
+	return pc_open(r, PMEMCRYPT_ENGINE_HARDWARE, 1);
 }
 
 static void pc_close(struct bench_run *r)
@@ -104,6 +113,14 @@ const struct bench_side side_pc_write = {"pmemcrypt_write",
 					 sw_open,
 					 write_loop,
 					 pc_close};
+
+const struct bench_side side_pc_write_absent = {
+	"pmemcrypt_write_absent",
+	"pmemcrypt_write, units not in the view",
+	0,
+	sw_open_untouched,
+	write_loop,
+	pc_close};
 
 const struct bench_side side_pc_hw_write = {
 	"pmemcrypt_hw_write",

@@ -38,6 +38,7 @@ missing=""
 for name in a_pmemcrypt_write_vs_pmem2 a_bound_vs_pmem2 \
 	a_pmemcrypt_write_vs_pmemblk a_pmemcrypt_write_vs_bound \
 	a_pmemcrypt_write_vs_pmemobj_tx_4k a_hw_write_vs_pmemblk \
+	a_pmemcrypt_write_absent_vs_pmemblk a_pmemcrypt_write_absent_vs_bound \
 	b_pmemcrypt_vs_pmemobj b_pmemcrypt_hw_vs_pmemobj \
 	b_pmemcrypt_vs_pmemobj_gcm c_open_1g_ms c_open_largest_ms \
 	d_first_touch_seq_vs_decrypt d_first_touch_random_vs_decrypt \
@@ -60,8 +61,8 @@ ok $? "nine target lines with a verdict"
 # raw.tsv: (a) and (b) with 1 and 2 threads for every side.
 sides=$(awk -F '\t' '$1 == "a" || $1 == "b" { print $2 "/" $3 }' \
 	"$res/raw.tsv" | sort -u | wc -l)
-[ "$sides" -eq 22 ]
-ok $? "raw.tsv has 11 sides with 1 and 2 threads (found $sides)"
+[ "$sides" -eq 24 ]
+ok $? "raw.tsv has 12 sides with 1 and 2 threads (found $sides)"
 
 grep -q '^| `b_pmemcrypt_vs_pmemobj` | [0-9.]* |$' "$res/results.md"
 ok $? "results.md has the ratio table"
