@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigarray.h"
 #include "errormsg.h"
 #include "record.h"
 #include "sw.h"
@@ -51,8 +52,8 @@ int pc_store_init(struct pmemcrypt_pool *p)
 	sw->blocks = p->hdr.blocks;
 	pthread_mutex_init(&sw->alloc_lock, NULL);
 	pthread_cond_init(&sw->alloc_cond, NULL);
-	sw->free_stack = malloc(sw->blocks * sizeof(uint64_t));
-	sw->map = calloc(p->units, sizeof(uint64_t));
+	sw->free_stack = pc_array_alloc(sw->blocks, sizeof(uint64_t));
+	sw->map = pc_array_alloc(p->units, sizeof(uint64_t));
 	sw->lanes = aligned_alloc(64, p->lanes.n * sizeof(*sw->lanes));
 	if (sw->lanes)
 		memset(sw->lanes, 0, p->lanes.n * sizeof(*sw->lanes));
@@ -78,8 +79,8 @@ void pc_store_fini(struct pmemcrypt_pool *p)
 	free(sw->lanes);
 	pthread_mutex_destroy(&sw->alloc_lock);
 	pthread_cond_destroy(&sw->alloc_cond);
-	free(sw->free_stack);
-	free(sw->map);
+	pc_array_free(sw->free_stack, sw->blocks, sizeof(uint64_t));
+	pc_array_free(sw->map, p->units, sizeof(uint64_t));
 	free(sw);
 	p->priv = NULL;
 }

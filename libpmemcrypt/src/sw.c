@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bigarray.h"
 #include "layout.h"
 #include "record.h"
 #include "sw.h"
@@ -93,8 +94,8 @@ static void sw_release_forked(struct pmemcrypt_pool *p)
 		close(sw->view.trim_fd);
 	free(sw->view.present);
 	free(sw->view.dirty);
-	free(sw->free_stack);
-	free(sw->map);
+	pc_array_free(sw->free_stack, sw->blocks, sizeof(uint64_t));
+	pc_array_free(sw->map, p->units, sizeof(uint64_t));
 	free(sw);
 	p->priv = NULL;
 }

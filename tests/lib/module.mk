@@ -6,7 +6,7 @@
 # libgcrypt's cipher and MAC context constructors, to fail each in turn.
 
 LIBTEST_NAMES := crypto key config pool io tx keyslots info threads nomem \
-	engine csum shred \
+	engine csum shred bigarray \
 	format check recover dump create isolation traps budget checkmode
 LIBTESTS := $(LIBTEST_NAMES:%=$(B)/tests/lib/test_%)
 LIBTEST_HELPERS := $(B)/tests/lib/helpers.o
