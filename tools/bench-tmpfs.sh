@@ -40,8 +40,11 @@ if [ -z "${BENCH_TMPFS_NS:-}" ]; then
 		"$0" "$@"
 fi
 
+# As large as /dev/shm, which is what this machine allows shared memory.
+size=$(df -k --output=size /dev/shm 2>/dev/null | tail -n 1 | tr -d ' ')
+case $size in '' | *[!0-9]*) size=50% ;; *) size=${size}k ;; esac
 mnt=$(mktemp -d /tmp/pmemcrypt-bench-tmpfs.XXXXXX)
-if ! mount -t tmpfs -o huge=always,size=50%,mode=0700 pmemcrypt-bench \
+if ! mount -t tmpfs -o "huge=always,size=$size,mode=0700" pmemcrypt-bench \
 	"$mnt" 2>/dev/null; then
 	rmdir "$mnt"
 	fallback "mounting a tmpfs with huge=always failed" "$@"
