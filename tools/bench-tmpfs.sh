@@ -30,8 +30,8 @@ if [ -z "${BENCH_TMPFS_NS:-}" ]; then
 	if [ "$(id -u)" != 0 ]; then
 		fallback "a tmpfs on 2 MiB pages needs root" "$@"
 	fi
-	if ! command -v unshare >/dev/null; then
-		fallback "unshare is missing (util-linux)" "$@"
+	if ! unshare --mount --propagation private true 2>/dev/null; then
+		fallback "no mount namespace here (unshare --mount failed)" "$@"
 	fi
 	if [ ! -r /sys/kernel/mm/transparent_hugepage/shmem_enabled ]; then
 		fallback "this kernel has no huge pages in tmpfs" "$@"
