@@ -15,6 +15,19 @@
 void (*pc_media_hook)(struct pc_media *m, enum pc_media_event ev,
 		      uint64_t off, size_t len);
 
+/*
+ * The fence of a mapping persisted by msync, where libpmem2's drain does
+ * nothing: it still orders the non-temporal stores of this thread.
+ */
+static void store_fence(void)
+{
+#if defined(__x86_64__)
+	__builtin_ia32_sfence();
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 /* Maps size bytes of fd; on non-DAX files persistence is msync. */
 int pc_media_map(struct pc_media *m, int fd, size_t size)
 {
@@ -47,6 +60,9 @@ out:
 		m->memset_fn = pmem2_get_memset_fn(m->map);
 		m->flush_fn = pmem2_get_flush_fn(m->map);
 		m->drain_fn = pmem2_get_drain_fn(m->map);
+		if (pmem2_map_get_store_granularity(m->map) ==
+		    PMEM2_GRANULARITY_PAGE)
+			m->drain_fn = store_fence;
 	}
 	pmem2_source_delete(&src);
 	pmem2_config_delete(&cfg);

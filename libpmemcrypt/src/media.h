@@ -109,7 +109,10 @@ pc_media_store8(struct pc_media *m, uint64_t off, uint64_t v)
 	return 0;
 }
 
-/* Orders and completes every earlier write and flush. */
+/*
+ * Orders and completes every earlier write and flush, non-temporal stores
+ * to DRAM included (on a file persisted by msync it is a store fence).
+ */
 static inline void pc_media_fence(struct pc_media *m)
 {
 	if (pc_media_hook)

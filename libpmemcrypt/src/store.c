@@ -240,11 +240,13 @@ static int update_out_of_place(struct pmemcrypt_pool *p, struct pc_lane *l,
 		ret = src ? write_block(p, l, src, lba, sl->pbas[i])
 			  : PMEMCRYPT_E_CRYPTO;
 	}
+	/* Also orders the view's non-temporal stores (pc_view_fill_unit())
+	 * before the units' locks are released, on success or not. */
+	pc_media_fence(&p->media);
 	if (ret) {
 		blocks_give(pc_sw(p), sl, sl->pbas, n, 0);
 		return ret;
 	}
-	pc_media_fence(&p->media);
 	for (size_t i = 0; i < n; i++)
 		sl->old[i] = pc_sw(p)->map[PC_ENT_LBA(ents[i])];
 	ret = map_commit(p, l, ents, n);

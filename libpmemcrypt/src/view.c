@@ -72,8 +72,8 @@ void pc_view_fill_unit(struct pmemcrypt_pool *p, uint64_t unit, const void *src)
 		_mm_stream_si128(d + 2, c);
 		_mm_stream_si128(d + 3, e);
 	}
-	/* Weakly ordered stores: visible before the unit's lock is. */
-	_mm_sfence();
+	/* Weakly ordered: the update's closing pc_media_fence() orders
+	 * them before the unit's lock is released. */
 #else
 	memcpy(dst, src, PC_UNIT);
 #endif

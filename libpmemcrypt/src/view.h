@@ -67,10 +67,12 @@ void pc_view_make_writable(struct pmemcrypt_pool *p, uint64_t unit);
 
 /*
  * Replaces a present unit's page with a whole unit from src, under the
- * unit's lock, with non-temporal stores and a store fence: the page's
- * lines are not read into the cache only to be overwritten (about a fifth
- * of a pmemcrypt_write() of 4 KiB on the development machine), and are
- * left out of it.
+ * unit's lock, with non-temporal stores: the page's lines are not read
+ * into the cache only to be overwritten (about a fifth of a
+ * pmemcrypt_write() of 4 KiB on the development machine), and are left
+ * out of it.  The stores are weakly ordered: the caller fences
+ * (pc_media_fence()) before it releases the lock, which also lets them
+ * drain while the unit is encrypted.
  */
 void pc_view_fill_unit(struct pmemcrypt_pool *p, uint64_t unit,
 		       const void *src);
