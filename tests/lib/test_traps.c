@@ -5,6 +5,7 @@
  * of the parent's pool and key, the atomic limit of persist and tx_add
  */
 
+#include <pthread.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +72,51 @@ static void test_close_with_tx(void **state)
 	assert_null(pool);
 	pool = th_open(path, key);
 	assert_memory_equal(pmemcrypt_pool_base(pool), "stays", 6);
+	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
+	pmemcrypt_key_delete(&key);
+}
+
+#define TX_THREADS 5
+
+struct begun {
+	struct pmemcrypt_pool *pool;
+	struct pmemcrypt_tx *tx;
+};
+
+static void *begin_one(void *arg)
+{
+	struct begun *b = arg;
+
+	assert_int_equal(pmemcrypt_tx_begin(b->pool, &b->tx), 0);
+	return NULL;
+}
+
+/*
+ * Transactions begun in several threads all count, and ones ended in
+ * another thread than the one that began them are counted out.
+ */
+static void test_close_with_tx_threads(void **state)
+{
+	struct pmemcrypt_key *key = th_raw_key(1);
+	const char *path = th_path("close-tx-threads.pool");
+	struct pmemcrypt_pool *pool = th_create(path, TH_POOL_SIZE, key);
+	struct begun b[TX_THREADS];
+	pthread_t t[TX_THREADS];
+
+	for (int i = 0; i < TX_THREADS; i++) {
+		b[i] = (struct begun){pool, NULL};
+		assert_int_equal(pthread_create(&t[i], NULL, begin_one, &b[i]),
+				 0);
+	}
+	for (int i = 0; i < TX_THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(pmemcrypt_pool_close(&pool), PMEMCRYPT_E_TX_STATE);
+	th_assert_msg("5 transactions");
+	for (int i = 0; i < TX_THREADS - 1; i++)
+		assert_int_equal(pmemcrypt_tx_commit(&b[i].tx), 0);
+	assert_int_equal(pmemcrypt_pool_close(&pool), PMEMCRYPT_E_TX_STATE);
+	th_assert_msg("1 transaction");
+	pmemcrypt_tx_abort(&b[TX_THREADS - 1].tx);
 	assert_int_equal(pmemcrypt_pool_close(&pool), 0);
 	pmemcrypt_key_delete(&key);
 }
@@ -193,6 +239,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_pool),
 		cmocka_unit_test(test_close_with_tx),
+		cmocka_unit_test(test_close_with_tx_threads),
 		cmocka_unit_test(test_forked_child),
 		cmocka_unit_test(test_persist_limit),
 		cmocka_unit_test(test_tx_add_limit),
