@@ -164,8 +164,9 @@ btree_run() {
 			{ echo "key $k not found"; return 1; }
 	done
 	"$bin/btree" "$pool" p >"$tmp/btree.out" || return 1
-	[ "$(wc -l <"$tmp/btree.out")" -eq 60 ] &&
-		sort -n -c "$tmp/btree.out"
+	[ "$(wc -l <"$tmp/btree.out")" -eq 60 ] ||
+		{ echo "the listing has $(wc -l <"$tmp/btree.out") keys, not 60"; return 1; }
+	sort -n -c "$tmp/btree.out"
 }
 
 # data_store: 500 random inserts and removes, each map engine.
@@ -237,9 +238,12 @@ for engine in software hardware; do
 	done
 	secret=SECRETVALUE
 	string_store() {
+		local got
 		echo "$secret" | "$bin/string_store_writer" "$dir/strings" &&
-			[ "$("$bin/string_store_reader" "$dir/strings")" = \
-				"${secret:0:9}" ]
+			got=$("$bin/string_store_reader" "$dir/strings") ||
+			return 1
+		[ "$got" = "${secret:0:9}" ] ||
+			{ echo "read '$got', not '${secret:0:9}'"; return 1; }
 	}
 	check "$engine: string_store writes and reads a string" string_store
 	queue_run() {
@@ -248,9 +252,11 @@ for engine in software hardware; do
 			"$bin/queue" "$dir/queue" enqueue SECRETVQ1 &&
 			"$bin/queue" "$dir/queue" enqueue SECRETVQ2 &&
 			"$bin/queue" "$dir/queue" dequeue &&
-			"$bin/queue" "$dir/queue" show >"$tmp/queue.out" &&
-			grep -q SECRETVQ2 "$tmp/queue.out" &&
-			! grep -q SECRETVQ1 "$tmp/queue.out"
+			"$bin/queue" "$dir/queue" show >"$tmp/queue.out" ||
+			return 1
+		grep -q SECRETVQ2 "$tmp/queue.out" &&
+			! grep -q SECRETVQ1 "$tmp/queue.out" ||
+			{ echo "queue shows:"; cat "$tmp/queue.out"; return 1; }
 	}
 	check "$engine: queue example enqueues, dequeues and shows" queue_run
 	if [ "$engine" = software ]; then
@@ -285,9 +291,20 @@ PY
 			{ cat "$tmp/wk.out"; echo "no clear error, or pool changed"; return 1; }
 	}
 	check "$engine: a wrong key is refused and the pool is unchanged" wrong_key
+	check_all() {
+		local f rc
+		for f in "$@"; do
+			"$pc" check "$f" --key-file "$tmp/key" --no-progress \
+				>"$tmp/check-all.json" 2>&1
+			rc=$?
+			[ $rc -eq 0 ] && continue
+			echo "$f: check exited $rc"
+			cat "$tmp/check-all.json"
+			return 1
+		done
+	}
 	check "$engine: pmemcrypt check passes on every pool after the runs" \
-		sh -c 'for f in "$@"; do "'"$pc"'" check "$f" --key-file "'"$tmp/key"'" --no-progress >/dev/null || exit 1; done' \
-		sh "$dir"/crash-* "$dir"/mc-* "$dir"/ds-*
+		check_all "$dir"/crash-* "$dir"/mc-* "$dir"/ds-*
 	heap_info() {
 		"$pc" info "$dir/mc-ctree" --key-file "$tmp/key" >"$tmp/info.json" &&
 			python3 - "$tmp/info.json" <<'PY'
@@ -301,8 +318,12 @@ PY
 	}
 	check "$engine: pmemcrypt info with the key shows layout, usage and objects by type" \
 		heap_info
-	check "$engine: pmemcrypt info without a key shows no heap" \
-		sh -c '! "$1" info "$2" | grep -q object_heap' sh "$pc" "$dir/mc-ctree"
+	no_heap() {
+		"$pc" info "$dir/mc-ctree" >"$tmp/info-nokey.json" 2>&1
+		! grep -q object_heap "$tmp/info-nokey.json" ||
+			{ cat "$tmp/info-nokey.json"; return 1; }
+	}
+	check "$engine: pmemcrypt info without a key shows no heap" no_heap
 	damaged() {
 		local before
 		cp "$dir/btree" "$dir/damaged"
@@ -312,13 +333,15 @@ PY
 			>"$tmp/check.json" 2>"$tmp/check.err"
 		[ $? -eq 3 ] || { echo "check did not exit 3"; return 1; }
 		grep -q '"status":"damaged"' "$tmp/check.json" &&
-			grep -q "table word" "$tmp/check.json" || return 1
+			grep -q "table word" "$tmp/check.json" ||
+			{ cat "$tmp/check.json"; return 1; }
 		before=$(sha256sum <"$dir/damaged")
 		if "$bin/btree" "$dir/damaged" p >"$tmp/bt.out" 2>&1; then
 			echo "btree opened a damaged heap"
 			return 1
 		fi
-		[ "$(sha256sum <"$dir/damaged")" = "$before" ]
+		[ "$(sha256sum <"$dir/damaged")" = "$before" ] ||
+			{ echo "the refused open changed the pool"; return 1; }
 	}
 	check "$engine: a damaged heap: check exits 3 and says where, the example is refused, the file unchanged" \
 		damaged
